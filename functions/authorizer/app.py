@@ -1,0 +1,36 @@
+"""REQUEST authorizer: turns `Authorization: Bearer <key>` into a partner or admin identity.
+
+Unknown, malformed or revoked keys raise "Unauthorized" (API Gateway answers 401); a partner key gets
+a policy that allows /v1/* except /v1/admin/* (403). The policy uses wildcards, so it stays correct
+when API Gateway caches it for other routes.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+    HttpVerb,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from licensing import auth, secrets
+from licensing.observability import logger
+
+
+@logger.inject_lambda_context
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    identity = auth.authenticate(event.headers.get("Authorization"), secrets.admin_key())
+    if identity is None:
+        logger.info("Refused an unknown, malformed or revoked key", extra={"path": event.path})
+        raise Exception("Unauthorized")  # noqa: TRY002 - the exact message API Gateway turns into a 401
+
+    principal_id = identity.api_key_id or "admin"
+    context_values = {"role": identity.role, "partner_id": identity.partner_id or "", "api_key_id": principal_id}
+    policy = APIGatewayAuthorizerResponse.from_route_arn(event.method_arn, principal_id, context=context_values)
+    policy.allow_route(HttpVerb.ALL.value, "/v1/*")
+    if identity.role != "admin":
+        policy.deny_route(HttpVerb.ALL.value, "/v1/admin/*")
+    return policy.asdict()

@@ -1,0 +1,13 @@
+"""Liveness for load balancers and uptime checks: no authentication, no database."""
+
+from licensing.http import api_handler, create_app
+
+app = create_app()
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+lambda_handler = api_handler(app)

@@ -1,0 +1,24 @@
+"""Signed events from the payment provider: paid, failed, refunded."""
+
+from licensing import clock, payments, secrets, signatures
+from licensing.http import api_handler, create_app, parse_body
+from licensing.schemas import PaymentEventIn, WebhookOut
+
+app = create_app()
+
+
+@app.post("/v1/webhooks/payments")
+def receive_payment_event() -> WebhookOut:
+    raw_body = app.current_event.decoded_body or ""
+    now = clock.now()
+    signatures.verify(
+        app.current_event.headers.get("Payment-Signature"),
+        raw_body,
+        secrets.payment_webhook_secrets(),
+        int(now.timestamp()),
+    )
+    event = parse_body(PaymentEventIn, raw_body)
+    return WebhookOut(received=True, event_id=event.id, outcome=payments.handle(event, now))
+
+
+lambda_handler = api_handler(app)

@@ -1,0 +1,63 @@
+"""API keys: `plk_<id>.<secret>`. The id finds the record with one GetItem; only a SHA-256 of the
+secret is stored (it is 160 random bits, so a slow hash would add nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from licensing.ids import new_id
+from licensing.keys import ALPHABET
+from licensing.repositories import api_keys as api_key_repo
+from licensing.repositories import partners as partner_repo
+from licensing.repositories.table import ApiKeyItem
+
+SECRET_SYMBOLS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    role: Literal["partner", "admin"]
+    partner_id: str | None = None
+    api_key_id: str | None = None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_api_key(partner_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
+    partner_repo.get(partner_id)  # 404 for an unknown partner
+    secret = "".join(secrets.choice(ALPHABET) for _ in range(SECRET_SYMBOLS))
+    item = ApiKeyItem(
+        key_id=new_id("plk"), partner_id=partner_id, name=name, secret_hash=_digest(secret), created_at=now
+    )
+    api_key_repo.create(item)
+    return item, f"{item.key_id}.{secret}"
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate(authorization: str | None, admin_key: str | None) -> Identity | None:
+    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key."""
+    token = bearer_token(authorization)
+    if token is None:
+        return None
+    if admin_key and hmac.compare_digest(_digest(token), _digest(admin_key)):
+        return Identity(role="admin")
+    key_id, _, secret = token.partition(".")
+    if not key_id.startswith("plk_") or not secret or len(key_id) > 64:
+        return None
+    item = api_key_repo.get(key_id)
+    if item is None or item.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(item.secret_hash, _digest(secret)):
+        return None
+    return Identity(role="partner", partner_id=item.partner_id, api_key_id=item.key_id)

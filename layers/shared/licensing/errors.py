@@ -1,0 +1,149 @@
+"""Typed domain errors. Each carries its HTTP status and a stable UPPER_SNAKE_CASE code.
+
+They are turned into RFC 9457 problems in exactly one place: `licensing.http.problems`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extensions = extensions
+
+
+# 400: the request itself is malformed
+class ValidationFailed(DomainError):
+    code = "VALIDATION_ERROR"
+    title = "The request is not valid"
+
+
+class MalformedJson(DomainError):
+    code = "MALFORMED_JSON"
+    title = "The request body is not valid JSON"
+
+
+class InvalidLicenseKey(DomainError):
+    code = "INVALID_LICENSE_KEY"
+    title = "Not a valid license key"
+
+
+class InvalidIdempotencyKey(DomainError):
+    code = "INVALID_IDEMPOTENCY_KEY"
+    title = "The Idempotency-Key header is not valid"
+
+
+# 401 / 403
+class Unauthorized(DomainError):
+    status = 401
+    code = "UNAUTHORIZED"
+    title = "Unauthorized"
+
+
+class InvalidSignature(DomainError):
+    status = 401
+    code = "INVALID_SIGNATURE"
+    title = "The webhook signature is missing, wrong or stale"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "FORBIDDEN"
+    title = "Forbidden"
+
+
+class DirectPurchaseDisabled(DomainError):
+    status = 403
+    code = "DIRECT_PURCHASE_DISABLED"
+    title = "Direct purchase is disabled for this partner"
+
+
+# 404
+class NotFound(DomainError):
+    status = 404
+    code = "NOT_FOUND"
+    title = "Not found"
+
+
+class LicenseNotFound(NotFound):
+    code = "LICENSE_NOT_FOUND"
+    title = "License not found"
+
+
+class OrderNotFound(NotFound):
+    code = "ORDER_NOT_FOUND"
+    title = "Order not found"
+
+
+class PartnerNotFound(NotFound):
+    code = "PARTNER_NOT_FOUND"
+    title = "Partner not found"
+
+
+class ApiKeyNotFound(NotFound):
+    code = "API_KEY_NOT_FOUND"
+    title = "API key not found"
+
+
+# 409 / 412
+class Conflict(DomainError):
+    status = 409
+    code = "CONFLICT"
+    title = "Conflict"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "IDEMPOTENCY_KEY_REUSED"
+    title = "This Idempotency-Key was used with another request"
+
+
+class OrderBusy(Conflict):
+    code = "ORDER_BUSY"
+    title = "The order is being fulfilled; retry shortly"
+
+
+class VersionConflict(DomainError):
+    status = 412
+    code = "VERSION_CONFLICT"
+    title = "The resource changed since it was read"
+
+
+# 422: well-formed but against the catalog or the rules
+class Unprocessable(DomainError):
+    status = 422
+    code = "UNPROCESSABLE"
+    title = "The request cannot be processed"
+
+
+class UnknownProduct(Unprocessable):
+    code = "UNKNOWN_PRODUCT"
+    title = "Unknown product"
+
+
+class InvalidDevices(Unprocessable):
+    code = "INVALID_DEVICES"
+    title = "Device count outside the product's limits"
+
+
+class InvalidTerm(Unprocessable):
+    code = "INVALID_TERM"
+    title = "Term not offered for this product"
+
+
+class UnsupportedCurrency(Unprocessable):
+    code = "UNSUPPORTED_CURRENCY"
+    title = "Currency not supported"
+
+
+# 500: never raised for bad input; only what the catch-all handler reports
+class InternalError(DomainError):
+    status = 500
+    code = "INTERNAL_ERROR"
+    title = "Internal error"

@@ -1,0 +1,90 @@
+"""Domain events, published to the project's EventBridge bus after the state change committed.
+
+Each event carries a stable `event_id` (derived from what it is about) so consumers can deduplicate
+EventBridge's at-least-once delivery. The publisher is swappable: the dev server records events in
+memory instead of calling AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from licensing.observability import logger
+
+SOURCE = "partner-licensing"
+PUT_EVENTS_BATCH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    detail_type: str
+    event_id: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_entry(self, bus_name: str) -> dict[str, Any]:
+        return {
+            "Source": SOURCE,
+            "DetailType": self.detail_type,
+            "Detail": json.dumps({"event_id": self.event_id, **self.detail}),
+            "EventBusName": bus_name,
+        }
+
+
+class Publisher(Protocol):
+    def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+
+class EventBridgePublisher:
+    def __init__(self, bus_name: str) -> None:
+        import boto3  # imported here so functions that never publish do not pay for it at cold start
+
+        self._bus_name = bus_name
+        self._client = boto3.client("events")
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        for start in range(0, len(events), PUT_EVENTS_BATCH):
+            batch = events[start : start + PUT_EVENTS_BATCH]
+            result = self._client.put_events(Entries=[event.as_entry(self._bus_name) for event in batch])
+            if result.get("FailedEntryCount"):
+                failed = [
+                    (event.detail_type, event.event_id, entry.get("ErrorCode"))
+                    for event, entry in zip(batch, result["Entries"], strict=True)
+                    if entry.get("ErrorCode")
+                ]
+                logger.error("Some domain events were not published", extra={"failed": failed})
+
+
+class RecordingPublisher:
+    """Keeps events in memory: the dev server's `GET /dev/events` and the tests read them."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.events.extend(events)
+
+
+_publisher: Publisher | None = None
+
+
+def set_publisher(publisher: Publisher | None) -> None:
+    global _publisher
+    _publisher = publisher
+
+
+def publish(*events: DomainEvent) -> None:
+    """Publish after the commit; a failure is logged, never turned into a failed request."""
+    global _publisher
+    if not events:
+        return
+    if _publisher is None:
+        bus = os.environ.get("EVENT_BUS_NAME")
+        _publisher = EventBridgePublisher(bus) if bus else RecordingPublisher()
+    try:
+        _publisher.publish(list(events))
+    except Exception:
+        logger.exception("Publishing domain events failed", extra={"events": [e.event_id for e in events]})

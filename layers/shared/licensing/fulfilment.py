@@ -1,0 +1,90 @@
+"""Issuing an order's keys exactly once, in transactions of at most 100 items.
+
+The keys are chosen up front and stored on the order in the same transaction that marks it paid (or,
+for monthly partners, creates it). When they do not all fit in that transaction the order is left
+`fulfilling`, the rest is written in chunks of 100, and the order then becomes `fulfilled`. Any worker
+that finds a `fulfilling` order (a retried webhook, a replayed checkout) can finish it: chunks already
+written are recognised by their failed `attribute_not_exists` condition and skipped, so no key is ever
+written twice and no order is left half issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from licensing.keys import generate_key
+from licensing.lifecycle import activation_deadline
+from licensing.repositories import licenses as license_repo
+from licensing.repositories import orders as order_repo
+from licensing.repositories.orders import OrderStatus
+from licensing.repositories.table import LicenseItem, OrderItem
+from licensing.repositories.transactions import MAX_ITEMS, Transaction, TransactionCancelled, chunks, retry_on_conflict
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePlan:
+    keys: list[str]
+    first: list[LicenseItem]  # written in the transaction that pays or creates the order
+    rest: list[LicenseItem]  # written afterwards, in chunks
+
+    @property
+    def status_after_first(self) -> str:
+        return OrderStatus.FULFILLING if self.rest else OrderStatus.FULFILLED
+
+
+def new_keys(count: int) -> list[str]:
+    keys: set[str] = set()
+    while len(keys) < count:
+        keys.add(generate_key())
+    return sorted(keys)
+
+
+def licenses_for(order: OrderItem, keys: list[str], issued_at: datetime) -> list[LicenseItem]:
+    deadline = activation_deadline(issued_at)
+    return [
+        license_repo.new_license(
+            key, product=order.product, devices=int(order.devices), term_months=int(order.years) * 12,
+            partner_id=order.partner_id, order_id=order.id, purchased_at=issued_at,
+            activation_deadline=deadline, customer_ref=order.customer_ref,
+        )
+        for key in keys
+    ]
+
+
+def plan(order: OrderItem, issued_at: datetime, *, items_already_in_transaction: int) -> IssuePlan:
+    keys = new_keys(int(order.licenses))
+    licenses = licenses_for(order, keys, issued_at)
+    room = MAX_ITEMS - items_already_in_transaction
+    return IssuePlan(keys=keys, first=licenses[:room], rest=licenses[room:])
+
+
+def _write(licenses: list[LicenseItem]) -> None:
+    """Create the licenses not created yet; one that already exists was written by an earlier attempt."""
+    pending = licenses
+    while pending:
+        tx = Transaction()
+        for license in pending:
+            license_repo.add_issue(tx, license)
+        try:
+            retry_on_conflict(tx.commit)
+            return
+        except TransactionCancelled as cancelled:
+            existing = {key for key in cancelled.reasons if cancelled.failed(key)}
+            if not existing:
+                raise
+            pending = [license for license in pending if license.key not in existing]
+
+
+def write_rest(order_id: str, licenses: list[LicenseItem], now: datetime) -> None:
+    for chunk in chunks(licenses, MAX_ITEMS):
+        _write(chunk)
+    order_repo.mark_fulfilled(order_id, now)
+
+
+def resume(order: OrderItem, now: datetime) -> None:
+    """Finish an order left `fulfilling` by a worker that stopped half-way; harmless if none did."""
+    if order.status != OrderStatus.FULFILLING:
+        return
+    issued_at = order.paid_at or order.created_at
+    write_rest(order.id, licenses_for(order, list(order.license_keys), issued_at), now)

@@ -1,0 +1,104 @@
+"""Orders: `PK=ORDER#<id>`, `SK=ORDER` (the webhook finds an order by id alone); a partner's orders on
+GSI1 (`GSI1PK=PARTNER#<id>#ORDERS`, `GSI1SK=<created_at>#<id>`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from licensing.clock import iso
+from licensing.repositories.table import OrderItem
+from licensing.repositories.transactions import Transaction
+
+SK = "ORDER"
+
+
+class OrderStatus:
+    PENDING_PAYMENT = "pending_payment"
+    FULFILLING = "fulfilling"  # paid; keys chosen and being written in chunks
+    FULFILLED = "fulfilled"
+    PAYMENT_FAILED = "payment_failed"
+    PAYMENT_MISMATCH = "payment_mismatch"
+    REFUNDED = "refunded"
+
+
+def pk(order_id: str) -> str:
+    return f"ORDER#{order_id}"
+
+
+def keyed(order: OrderItem) -> OrderItem:
+    order.PK, order.SK = pk(order.id), SK
+    order.GSI1PK, order.GSI1SK = f"PARTNER#{order.partner_id}#ORDERS", f"{iso(order.created_at)}#{order.id}"
+    return order
+
+
+def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
+    try:
+        return OrderItem.get(pk(order_id), SK, consistent_read=consistent)
+    except DoesNotExist:
+        return None
+
+
+def add_create(tx: Transaction, order: OrderItem) -> None:
+    tx.put(keyed(order), condition=OrderItem.PK.does_not_exist(), label="order")
+
+
+def add_payment_transition(
+    tx: Transaction, order: OrderItem, *, to_status: str, event_id: str, now: datetime,
+    payment_id: str | None = None, license_keys: list[str] | None = None,
+) -> None:
+    """Move an order that still awaits payment to `to_status`, recording the payment."""
+    actions = [
+        OrderItem.status.set(to_status),
+        OrderItem.payment_event_id.set(event_id),
+        OrderItem.updated_at.set(now),
+    ]
+    if payment_id:
+        actions.append(OrderItem.payment_id.set(payment_id))
+    if to_status in (OrderStatus.FULFILLING, OrderStatus.FULFILLED):
+        actions.append(OrderItem.paid_at.set(now))
+    if license_keys is not None:
+        actions.append(OrderItem.license_keys.set(license_keys))
+    tx.update(
+        order, actions, condition=OrderItem.status == OrderStatus.PENDING_PAYMENT, versioned=False, label="order"
+    )
+
+
+def add_refund(tx: Transaction, order: OrderItem, *, event_id: str, now: datetime) -> None:
+    tx.update(
+        order,
+        [
+            OrderItem.status.set(OrderStatus.REFUNDED),
+            OrderItem.refund_event_id.set(event_id),
+            OrderItem.refunded_at.set(now),
+            OrderItem.updated_at.set(now),
+        ],
+        condition=OrderItem.status == OrderStatus.FULFILLED,
+        versioned=False,
+        label="order",
+    )
+
+
+def add_revoked_count(tx: Transaction, order_id: str, count: int) -> None:
+    tx.update(
+        OrderItem(pk(order_id), SK),
+        [OrderItem.licenses_revoked.add(count)],
+        condition=OrderItem.PK.exists(),
+        versioned=False,
+        label="order",
+    )
+
+
+def mark_fulfilled(order_id: str, now: datetime) -> bool:
+    """Finish a chunked fulfilment; False when another worker already did."""
+    try:
+        OrderItem(pk(order_id), SK).update(
+            actions=[OrderItem.status.set(OrderStatus.FULFILLED), OrderItem.updated_at.set(now)],
+            condition=OrderItem.status == OrderStatus.FULFILLING,
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -1,0 +1,50 @@
+"""Partners: `PK=PARTNER#<id>`, `SK=PROFILE`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from licensing.errors import PartnerNotFound, VersionConflict
+from licensing.repositories.table import PartnerItem
+
+SK = "PROFILE"
+
+
+def pk(partner_id: str) -> str:
+    return f"PARTNER#{partner_id}"
+
+
+def get(partner_id: str) -> PartnerItem:
+    try:
+        return PartnerItem.get(pk(partner_id), SK)
+    except DoesNotExist:
+        raise PartnerNotFound(f"No partner '{partner_id}'.") from None
+
+
+def create(partner: PartnerItem) -> PartnerItem:
+    partner.PK, partner.SK = pk(partner.id), SK
+    try:
+        partner.save(condition=PartnerItem.PK.does_not_exist())
+    except PutError as error:  # a ULID collision is not a user error; surface it
+        raise RuntimeError(f"partner {partner.id} already exists") from error
+    return partner
+
+
+def update(partner: PartnerItem, changes: dict[str, Any], now: datetime) -> PartnerItem:
+    """Apply `changes` (attribute -> value, None removes) if nobody changed the partner meanwhile."""
+    attributes = PartnerItem.get_attributes()
+    actions = [
+        attributes[name].remove() if value is None else attributes[name].set(value)
+        for name, value in changes.items()
+    ]
+    actions.append(PartnerItem.updated_at.set(now))
+    try:
+        partner.update(actions=actions, condition=PartnerItem.PK.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise VersionConflict("The partner changed meanwhile; read it again and retry.") from None
+        raise
+    return partner

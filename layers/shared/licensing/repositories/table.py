@@ -1,0 +1,207 @@
+"""The single table: connection settings, custom attributes and the PynamoDB models.
+
+Key design (see docs/data-model.md): every entity has `PK`/`SK`; partner-scoped lists use `GSI1`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from pynamodb.attributes import (
+    Attribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER, STRING
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from licensing.clock import iso, parse_iso
+
+TABLE_NAME = os.environ.get("TABLE_NAME", "licensing")
+REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+# None lets botocore resolve the endpoint, which honours AWS_ENDPOINT_URL_DYNAMODB.
+HOST = os.environ.get("DYNAMODB_ENDPOINT_URL") or None
+
+
+class IsoDateTimeAttribute(Attribute[datetime]):
+    """A UTC datetime stored as `2026-11-27T10:00:00Z`, so stored values sort and compare as strings."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return iso(value)
+
+    def deserialize(self, value: str) -> datetime:
+        return parse_iso(value)
+
+
+class DecimalAttribute(Attribute[Decimal]):
+    """An exact decimal stored as a DynamoDB number (never through float)."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+class BaseItem(Model):
+    class Meta:
+        table_name = TABLE_NAME
+        region = REGION
+        host = HOST
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+
+
+class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):
+    """GSI1: a partner's orders, licenses and API keys, sorted by creation."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class PartnerItem(BaseItem):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    discount_percent = DecimalAttribute()
+    billing = UnicodeAttribute()
+    distributor_id = UnicodeAttribute(null=True)
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class ApiKeyItem(BaseItem):
+    key_id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute()
+    created_at = IsoDateTimeAttribute()
+    revoked_at = IsoDateTimeAttribute(null=True)
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class OrderItem(BaseItem):
+    id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    billing = UnicodeAttribute()
+    status = UnicodeAttribute()
+    product = UnicodeAttribute()
+    devices = NumberAttribute()
+    years = NumberAttribute()
+    licenses = NumberAttribute()
+    currency = UnicodeAttribute()
+    list_price_per_license = NumberAttribute()
+    price_per_license = NumberAttribute()
+    total_amount = NumberAttribute()
+    discounts = JSONAttribute()
+    catalog_version = UnicodeAttribute()
+    customer_ref = UnicodeAttribute(null=True)
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    license_keys = ListAttribute(of=UnicodeAttribute, default=list)
+    licenses_used = NumberAttribute(default=0)
+    licenses_revoked = NumberAttribute(default=0)
+    payment_event_id = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    paid_at = IsoDateTimeAttribute(null=True)
+    refunded_at = IsoDateTimeAttribute(null=True)
+    refund_event_id = UnicodeAttribute(null=True)
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class LicenseItem(BaseItem):
+    key = UnicodeAttribute()
+    product = UnicodeAttribute()
+    devices = NumberAttribute()
+    term_months = NumberAttribute()
+    partner_id = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
+    purchased_at = IsoDateTimeAttribute()
+    activation_deadline = IsoDateTimeAttribute()
+    activated_at = IsoDateTimeAttribute(null=True)
+    expires_at = IsoDateTimeAttribute(null=True)
+    workspace_id = UnicodeAttribute(null=True)
+    customer_ref = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    revoked_at = IsoDateTimeAttribute(null=True)
+    redeemed_at = IsoDateTimeAttribute(null=True)
+    version = VersionAttribute()
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    partner_index = PartnerListIndex()
+
+
+class HistoryItem(BaseItem):
+    """One change to a license, stored in the license's partition, written in the change's transaction."""
+
+    at = IsoDateTimeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    changes = JSONAttribute()
+
+
+class PaymentEventItem(BaseItem):
+    event_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    amount = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    received_at = IsoDateTimeAttribute()
+    outcome = UnicodeAttribute()
+
+
+class IdempotencyItem(BaseItem):
+    request_hash = UnicodeAttribute()
+    status_code = NumberAttribute()
+    response = JSONAttribute()
+    order_id = UnicodeAttribute(null=True)
+    created_at = IsoDateTimeAttribute()
+    ttl = NumberAttribute()
+
+
+@cache
+def connection() -> Connection:
+    """The low-level connection transactions use, with the same settings as the models."""
+    return Connection(
+        region=REGION,
+        host=HOST,
+        connect_timeout_seconds=BaseItem.Meta.connect_timeout_seconds,
+        read_timeout_seconds=BaseItem.Meta.read_timeout_seconds,
+        max_retry_attempts=BaseItem.Meta.max_retry_attempts,
+    )
+
+
+def reset_connections() -> None:
+    """Forget cached clients, so tests and local tools can point the models at another endpoint."""
+    for model in (BaseItem, *BaseItem.__subclasses__()):
+        model._connection = None
+    connection.cache_clear()

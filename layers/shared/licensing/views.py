@@ -1,0 +1,107 @@
+"""How orders, licenses and partners look through the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from licensing.clock import iso
+from licensing.lifecycle import activation_deadline, status_of
+from licensing.repositories.orders import OrderStatus
+from licensing.repositories.table import LicenseItem, OrderItem, PartnerItem
+from licensing.pricing import Quote
+from licensing.schemas import DiscountOut, EntitlementOut, Money, OrderOut, PartnerOut, PaymentOut, QuoteOut
+
+_PAYMENT_STATUS = {
+    OrderStatus.PENDING_PAYMENT: "awaiting_payment",
+    OrderStatus.FULFILLING: "paid",
+    OrderStatus.FULFILLED: "paid",
+    OrderStatus.PAYMENT_FAILED: "failed",
+    OrderStatus.PAYMENT_MISMATCH: "mismatch",
+    OrderStatus.REFUNDED: "refunded",
+}
+
+
+def discounts_out(discounts: list[dict[str, Any]]) -> list[DiscountOut]:
+    return [DiscountOut(kind=d["kind"], percent=float(Decimal(d["percent"]))) for d in discounts]
+
+
+def quote_out(quote: Quote) -> QuoteOut:
+    return QuoteOut(
+        catalog_version=quote.catalog_version,
+        product=quote.product,
+        devices=quote.devices,
+        years=quote.years,
+        licenses=quote.licenses,
+        currency=quote.currency,
+        list_price_per_license=Money(**quote.list_price_per_license.as_json()),
+        price_per_license=Money(**quote.price_per_license.as_json()),
+        total=Money(**quote.total.as_json()),
+        discounts=[DiscountOut(kind=d.kind, percent=float(d.percent)) for d in quote.discounts],
+    )
+
+
+def licenses_unused(order: OrderItem, now: datetime) -> int:
+    """Keys of the order still waiting for their first use (none once the activation window closed)."""
+    issued_at = order.paid_at or order.created_at
+    if not order.license_keys or now >= activation_deadline(issued_at):
+        return 0
+    return len(order.license_keys) - int(order.licenses_used) - int(order.licenses_revoked)
+
+
+def order_out(order: OrderItem, now: datetime) -> OrderOut:
+    currency = order.currency
+    payment_status = "billed_monthly" if order.billing == "monthly" else _PAYMENT_STATUS[order.status]
+    return OrderOut(
+        id=order.id,
+        type=order.type,  # type: ignore[arg-type]
+        status=order.status,
+        product=order.product,
+        devices=int(order.devices),
+        years=int(order.years),
+        licenses=int(order.licenses),
+        customer_ref=order.customer_ref,
+        price_per_license=Money(amount=int(order.price_per_license), currency=currency),
+        total=Money(amount=int(order.total_amount), currency=currency),
+        discounts=discounts_out(order.discounts),
+        created_at=iso(order.created_at),
+        payment=PaymentOut(
+            status=payment_status,  # type: ignore[arg-type]
+            amount=Money(amount=int(order.total_amount), currency=currency),
+            reference=order.id,
+            payment_id=order.payment_id,
+            paid_at=iso(order.paid_at) if order.paid_at else None,
+        ),
+        license_keys=list(order.license_keys),
+        licenses_used=int(order.licenses_used),
+        licenses_unused=licenses_unused(order, now),
+    )
+
+
+def entitlement_out(license: LicenseItem, now: datetime, *, show_workspace: bool) -> EntitlementOut:
+    return EntitlementOut(
+        key=license.key,
+        product=license.product,
+        devices=int(license.devices),
+        term_months=int(license.term_months),
+        status=status_of(license, now).value,
+        activated_at=iso(license.activated_at) if license.activated_at else None,
+        expires_at=iso(license.expires_at) if license.expires_at else None,
+        workspace_id=license.workspace_id if show_workspace else None,
+    )
+
+
+def partner_out(partner: PartnerItem) -> PartnerOut:
+    return PartnerOut(
+        id=partner.id,
+        name=partner.name,
+        email=partner.email,
+        currency=partner.currency,
+        discount_percent=float(partner.discount_percent),
+        billing=partner.billing,
+        distributor_id=partner.distributor_id,
+        created_at=iso(partner.created_at),
+        updated_at=iso(partner.updated_at),
+        version=int(partner.version or 0),
+    )

@@ -1,0 +1,158 @@
+"""Shared fixtures: moto (in process, or its server for concurrency), the local API Gateway, clients
+for an admin and a partner, a frozen clock and a DynamoDB call counter."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.update(
+    {
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's dummy credentials
+        "TABLE_NAME": "licensing-test",
+        "POWERTOOLS_SERVICE_NAME": "partner-licensing",
+        "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "LICENSING_ADMIN_KEY": "admin-test-key",
+        "PAYMENT_WEBHOOK_SECRET": "whsec_test",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("EVENT_BUS_NAME", None)
+
+from collections.abc import Iterator  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+import boto3  # noqa: E402
+import botocore.client  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from devtools import motoserver  # noqa: E402
+from devtools.gateway import HttpResponse, LocalGateway  # noqa: E402
+from devtools.table import create_table  # noqa: E402
+from licensing import clock, events  # noqa: E402
+from licensing.repositories.table import reset_connections  # noqa: E402
+from tests.support import Api, Partner, WebhookSender  # noqa: E402
+
+TABLE = os.environ["TABLE_NAME"]
+ADMIN_KEY = os.environ["LICENSING_ADMIN_KEY"]
+WEBHOOK_SECRET = os.environ["PAYMENT_WEBHOOK_SECRET"]
+
+
+@pytest.fixture(scope="session")
+def gateway() -> LocalGateway:
+    return LocalGateway()
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """A fresh in-process moto account with the table from template.yaml."""
+    with mock_aws():
+        create_table(boto3.client("dynamodb"), TABLE)
+        yield
+
+
+@pytest.fixture
+def recorded_events() -> Iterator[events.RecordingPublisher]:
+    recorder = events.RecordingPublisher()
+    events.set_publisher(recorder)
+    yield recorder
+    events.set_publisher(None)
+
+
+@pytest.fixture
+def api(aws: None, recorded_events: events.RecordingPublisher, gateway: LocalGateway) -> Api:
+    return Api(gateway)
+
+
+@pytest.fixture
+def admin(api: Api) -> Api:
+    return api.with_key(ADMIN_KEY)
+
+
+@pytest.fixture
+def partner(admin: Api) -> Partner:
+    return Partner.create(admin, currency="EUR", discount_percent="10")
+
+
+@pytest.fixture
+def monthly_partner(admin: Api) -> Partner:
+    return Partner.create(admin, currency="EUR", billing="monthly", name="Monthly MSP")
+
+
+@pytest.fixture
+def webhook(api: Api) -> WebhookSender:
+    return WebhookSender(api, WEBHOOK_SECRET)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Move the application's clock: `frozen_now(datetime)` sets it; it starts at 2026-11-27 10:00 UTC."""
+    moment = {"now": datetime(2026, 11, 27, 10, 0, tzinfo=UTC)}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+
+    def set_now(value: datetime | None = None) -> datetime:
+        if value is not None:
+            moment["now"] = value
+        return moment["now"]
+
+    return set_now
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+
+@pytest.fixture
+def ddb_calls(monkeypatch: pytest.MonkeyPatch) -> CallCounter:
+    """Every DynamoDB API call made through botocore (boto3 and PynamoDB alike), by operation name."""
+    counter = CallCounter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            counter.calls.append(operation_name)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return counter
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A moto server on 127.0.0.1 that the models use instead of the in-process mock."""
+    server = motoserver.start()
+    previous = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.url
+    reset_connections()
+    yield server.url
+    if previous is None:
+        os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    else:
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = previous
+    reset_connections()
+    server.stop()
+
+
+@pytest.fixture
+def server_api(moto_server: str, recorded_events: events.RecordingPublisher, gateway: LocalGateway) -> Iterator[Api]:
+    """Like `api`, but every DynamoDB call goes over HTTP to the moto server (for concurrency tests)."""
+    client = boto3.client("dynamodb", endpoint_url=moto_server)
+    create_table(client, TABLE)
+    yield Api(gateway)
+    client.delete_table(TableName=TABLE)
+
+
+__all__ = ["HttpResponse"]
