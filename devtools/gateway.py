@@ -138,7 +138,9 @@ def _policy_allows(policy: Mapping[str, Any], method_arn: str) -> bool:
 
 class LocalGateway:
     def __init__(self, template_path: Path | None = None) -> None:
-        self.routes, self.authorizer_module, self.gateway_responses = load_routes(load_template(template_path))
+        self.routes, self.authorizer_module, self.gateway_responses = load_routes(
+            load_template(template_path)
+        )
         self._handlers: dict[str, Handler] = {}
 
     def handler(self, module: str) -> Handler:
@@ -174,14 +176,21 @@ class LocalGateway:
                     return denial
             result = self.handler(route.module)(event, LambdaContext(route.module.split(".")[1]))
             return _http_response(result)
-        return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 404, request_id, path, "Missing Authentication Token")
+        return self.gateway_response(
+            "MISSING_AUTHENTICATION_TOKEN", 404, request_id, path, "Missing Authentication Token"
+        )
 
     def _authorize(self, event: dict[str, Any]) -> HttpResponse | None:
         context = event["requestContext"]
-        if not _header(event["headers"], IDENTITY_HEADER):
-            return self.gateway_response("UNAUTHORIZED", 401, context["requestId"], event["path"], "Unauthorized")
-        assert self.authorizer_module, "a route needs an authorizer the template does not declare"
-        method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}/{STAGE}/{event['httpMethod']}{event['path']}"
+        if not _header(event["headers"] or {}, IDENTITY_HEADER):
+            return self.gateway_response(
+                "UNAUTHORIZED", 401, context["requestId"], event["path"], "Unauthorized"
+            )
+        if not self.authorizer_module:
+            raise LookupError("a route needs an authorizer that template.yaml does not declare")
+        method_arn = (
+            f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}/{STAGE}/{event['httpMethod']}{event['path']}"
+        )
         authorizer_event = {k: v for k, v in event.items() if k not in ("body", "isBase64Encoded")}
         authorizer_event.update(type="REQUEST", methodArn=method_arn)
         authorizer_event["requestContext"] = {k: v for k, v in context.items() if k != "authorizer"}
@@ -189,8 +198,12 @@ class LocalGateway:
             answer = self.handler(self.authorizer_module)(authorizer_event, LambdaContext("authorizer"))
         except Exception as error:
             if str(error) == "Unauthorized":
-                return self.gateway_response("UNAUTHORIZED", 401, context["requestId"], event["path"], "Unauthorized")
-            return self.gateway_response("AUTHORIZER_FAILURE", 500, context["requestId"], event["path"], str(error))
+                return self.gateway_response(
+                    "UNAUTHORIZED", 401, context["requestId"], event["path"], "Unauthorized"
+                )
+            return self.gateway_response(
+                "AUTHORIZER_FAILURE", 500, context["requestId"], event["path"], str(error)
+            )
         if not _policy_allows(answer.get("policyDocument", {}), method_arn):
             message = "User is not authorized to access this resource"
             return self.gateway_response("ACCESS_DENIED", 403, context["requestId"], event["path"], message)
@@ -201,7 +214,9 @@ class LocalGateway:
         }
         return None
 
-    def gateway_response(self, kind: str, default_status: int, request_id: str, path: str, message: str) -> HttpResponse:
+    def gateway_response(
+        self, kind: str, default_status: int, request_id: str, path: str, message: str
+    ) -> HttpResponse:
         """Render the template's gateway response of this kind, with the few $context values it uses."""
         spec = self.gateway_responses.get(kind) or {}
         status = int(spec.get("StatusCode", default_status))

@@ -41,7 +41,11 @@ def update_partner(partner_id: str, changes: PartnerUpdate) -> PartnerOut:
 def create_api_key(partner_id: str, request: ApiKeyCreate) -> Response[ApiKeyCreated]:
     item, token = auth.issue_api_key(partner_id, request.name, clock.now())
     created = ApiKeyCreated(
-        key_id=item.key_id, partner_id=partner_id, name=item.name, api_key=token, created_at=iso(item.created_at)
+        key_id=item.key_id,
+        partner_id=partner_id,
+        name=item.name,
+        api_key=token,
+        created_at=iso(item.created_at),
     )
     return Response(status_code=201, content_type="application/json", body=created)
 

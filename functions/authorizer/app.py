@@ -25,11 +25,17 @@ def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaConte
     identity = auth.authenticate(event.headers.get("Authorization"), secrets.admin_key())
     if identity is None:
         logger.info("Refused an unknown, malformed or revoked key", extra={"path": event.path})
-        raise Exception("Unauthorized")  # noqa: TRY002 - the exact message API Gateway turns into a 401
+        raise Exception("Unauthorized")
 
     principal_id = identity.api_key_id or "admin"
-    context_values = {"role": identity.role, "partner_id": identity.partner_id or "", "api_key_id": principal_id}
-    policy = APIGatewayAuthorizerResponse.from_route_arn(event.method_arn, principal_id, context=context_values)
+    context_values = {
+        "role": identity.role,
+        "partner_id": identity.partner_id or "",
+        "api_key_id": principal_id,
+    }
+    policy = APIGatewayAuthorizerResponse.from_route_arn(
+        event.method_arn, principal_id, context=context_values
+    )
     policy.allow_route(HttpVerb.ALL.value, "/v1/*")
     if identity.role != "admin":
         policy.deny_route(HttpVerb.ALL.value, "/v1/admin/*")

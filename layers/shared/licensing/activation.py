@@ -72,10 +72,7 @@ def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
 
 def _answer(license: LicenseItem, status: LicenseStatus, workspace_id: str, now: datetime) -> LookupOut:
     same_workspace = license.workspace_id == workspace_id
-    if status in _CODES:
-        code = _CODES[status]
-    else:
-        code = "VALID" if same_workspace else "WORKSPACE_MISMATCH"
+    code = _CODES.get(status, "VALID" if same_workspace else "WORKSPACE_MISMATCH")
     return LookupOut(
         valid=code == "VALID",
         code=code,  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from licensing.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
 
@@ -60,6 +60,27 @@ class Catalog(_Frozen):
     currencies: tuple[str, ...]
     products: dict[str, Product]
     volume_tiers: tuple[VolumeTier, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalog:
+        """Refuse a catalog file that could price nonsense, at load rather than at checkout."""
+        currencies = set(self.currencies)
+        for product in self.products.values():
+            problems = [
+                product.devices.min > product.devices.max and "devices.min exceeds devices.max",
+                (not product.terms_years or min(product.terms_years) < 1) and "terms_years must be >= 1",
+                set(product.price_per_device_year) != currencies and "price_per_device_year currencies",
+                set(product.monthly_price_per_device) != currencies and "monthly_price_per_device currencies",
+                any(p <= 0 for p in product.price_per_device_year.values()) and "prices must be positive",
+                any(p <= 0 for p in product.monthly_price_per_device.values()) and "prices must be positive",
+                any(t not in self.products for t in product.upgrades_to) and "unknown upgrades_to",
+            ]
+            if found := [p for p in problems if p]:
+                raise ValueError(f"product {product.id}: {'; '.join(found)}")
+        thresholds = [tier.min_licenses for tier in self.volume_tiers]
+        if thresholds != sorted(set(thresholds)):
+            raise ValueError("volume_tiers must have increasing min_licenses")
+        return self
 
     def product(self, product_id: str) -> Product:
         try:

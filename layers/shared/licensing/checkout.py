@@ -40,7 +40,9 @@ def catalog_for(partner: PartnerItem, catalog: Catalog | None = None) -> Catalog
                 price_per_device_year=MoneyOut(
                     amount=partner_price_per_device_year(list_price, discount), currency=currency
                 ),
-                monthly_price_per_device=MoneyOut(amount=product.monthly_price_per_device[currency], currency=currency),
+                monthly_price_per_device=MoneyOut(
+                    amount=product.monthly_price_per_device[currency], currency=currency
+                ),
             )
         )
     return CatalogOut(
@@ -48,7 +50,9 @@ def catalog_for(partner: PartnerItem, catalog: Catalog | None = None) -> Catalog
         currency=currency,
         partner_discount_percent=float(discount),
         products=products,
-        volume_tiers=[VolumeTierOut(min_licenses=t.min_licenses, percent=float(t.percent)) for t in catalog.volume_tiers],
+        volume_tiers=[
+            VolumeTierOut(min_licenses=t.min_licenses, percent=float(t.percent)) for t in catalog.volume_tiers
+        ],
     )
 
 
@@ -122,8 +126,14 @@ def place_order(
     body = _answer(order, now)
     if idempotency_key:
         idempotency_repo.add_record(
-            tx, partner_id=partner.id, key=idempotency_key, request_hash=fingerprint,
-            status_code=201, response=body, order_id=order.id, now=now,
+            tx,
+            partner_id=partner.id,
+            key=idempotency_key,
+            request_hash=fingerprint,
+            status_code=201,
+            response=body,
+            order_id=order.id,
+            now=now,
         )
     try:
         retry_on_conflict(tx.commit)

@@ -48,7 +48,8 @@ class EventBridgePublisher:
     def publish(self, events: Sequence[DomainEvent]) -> None:
         for start in range(0, len(events), PUT_EVENTS_BATCH):
             batch = events[start : start + PUT_EVENTS_BATCH]
-            result = self._client.put_events(Entries=[event.as_entry(self._bus_name) for event in batch])
+            entries: list[Any] = [event.as_entry(self._bus_name) for event in batch]
+            result = self._client.put_events(Entries=entries)
             if result.get("FailedEntryCount"):
                 failed = [
                     (event.detail_type, event.event_id, entry.get("ErrorCode"))

@@ -19,7 +19,13 @@ from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import LicenseItem, OrderItem
-from licensing.repositories.transactions import MAX_ITEMS, Transaction, TransactionCancelled, chunks, retry_on_conflict
+from licensing.repositories.transactions import (
+    MAX_ITEMS,
+    Transaction,
+    TransactionCancelled,
+    chunks,
+    retry_on_conflict,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +50,15 @@ def licenses_for(order: OrderItem, keys: list[str], issued_at: datetime) -> list
     deadline = activation_deadline(issued_at)
     return [
         license_repo.new_license(
-            key, product=order.product, devices=int(order.devices), term_months=int(order.years) * 12,
-            partner_id=order.partner_id, order_id=order.id, purchased_at=issued_at,
-            activation_deadline=deadline, customer_ref=order.customer_ref,
+            key,
+            product=order.product,
+            devices=int(order.devices),
+            term_months=int(order.years) * 12,
+            partner_id=order.partner_id,
+            order_id=order.id,
+            purchased_at=issued_at,
+            activation_deadline=deadline,
+            customer_ref=order.customer_ref,
         )
         for key in keys
     ]

@@ -13,7 +13,7 @@ from licensing.errors import InvalidLicenseKey
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-_IGNORED = str.maketrans("", "", "- \t")
+_DASHES = str.maketrans("", "", "-")
 RANDOM_SYMBOLS = 24
 KEY_SYMBOLS = RANDOM_SYMBOLS + 1
 GROUP = 5
@@ -41,13 +41,15 @@ def generate_key() -> str:
 
 
 def normalize_key(raw: str) -> str:
-    """Canonical form of what a person typed: case, dashes, spaces, I/L -> 1 and O -> 0 forgiven.
+    """Canonical form of what a person typed: case, dashes, any white space, I/L -> 1 and O -> 0 forgiven.
 
     Raises InvalidLicenseKey when the result is not 25 symbols of the alphabet or its check fails.
     """
-    symbols = raw.upper().translate(_IGNORED).translate(_ALIASES)
+    symbols = "".join(raw.split()).upper().translate(_DASHES).translate(_ALIASES)
     if len(symbols) != KEY_SYMBOLS or any(s not in _VALUE for s in symbols):
-        raise InvalidLicenseKey("A license key has 25 letters and digits, like XXXXX-XXXXX-XXXXX-XXXXX-XXXXX.")
+        raise InvalidLicenseKey(
+            "A license key has 25 letters and digits, like XXXXX-XXXXX-XXXXX-XXXXX-XXXXX."
+        )
     if _check_symbol(symbols[:-1]) != symbols[-1]:
         raise InvalidLicenseKey("This license key contains a typo: its check symbol does not match.")
     return _group(symbols)

@@ -41,8 +41,14 @@ def handle(event: PaymentEventIn, now: datetime) -> str:
 
 def _record(event: PaymentEventIn, now: datetime, outcome: str) -> PaymentEventItem:
     return payment_events.new_event(
-        event_id=event.id, type=event.type, order_id=event.data.order_id, amount=event.data.amount,
-        currency=event.data.currency, payment_id=event.data.payment_id, received_at=now, outcome=outcome,
+        event_id=event.id,
+        type=event.type,
+        order_id=event.data.order_id,
+        amount=event.data.amount,
+        currency=event.data.currency,
+        payment_id=event.data.payment_id,
+        received_at=now,
+        outcome=outcome,
     )
 
 
@@ -63,8 +69,13 @@ def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     tx = Transaction()
     payment_events.add_record(tx, _record(event, now, FULFILLED))
     order_repo.add_payment_transition(
-        tx, order, to_status=issue.status_after_first, event_id=event.id, now=now,
-        payment_id=event.data.payment_id, license_keys=issue.keys,
+        tx,
+        order,
+        to_status=issue.status_after_first,
+        event_id=event.id,
+        now=now,
+        payment_id=event.data.payment_id,
+        license_keys=issue.keys,
     )
     for license in issue.first:
         license_repo.add_issue(tx, license)
@@ -76,7 +87,11 @@ def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         DomainEvent(
             "OrderPaid",
             event_id=f"order-paid:{order.id}",
-            detail={"order_id": order.id, "partner_id": order.partner_id, "payment_id": event.data.payment_id},
+            detail={
+                "order_id": order.id,
+                "partner_id": order.partner_id,
+                "payment_id": event.data.payment_id,
+            },
         ),
         DomainEvent(
             "LicensesIssued",
@@ -93,7 +108,9 @@ def _failed(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     return _transition(event, order, now, outcome=FAILED, to_status=OrderStatus.PAYMENT_FAILED)
 
 
-def _transition(event: PaymentEventIn, order: OrderItem, now: datetime, *, outcome: str, to_status: str) -> str:
+def _transition(
+    event: PaymentEventIn, order: OrderItem, now: datetime, *, outcome: str, to_status: str
+) -> str:
     """Record the event and move a pending order to a final, unpaid status."""
     tx = Transaction()
     payment_events.add_record(tx, _record(event, now, outcome))

@@ -55,11 +55,11 @@ def quote(
     product.check_years(years)
     list_price = product.list_price_per_device_year(currency) * devices * years
 
-    discounts = tuple(
-        Discount(kind, percent)
-        for kind, percent in (("partner", partner_discount), ("volume", catalog.volume_percent(licenses)))
-        if percent > 0
-    )
+    candidates: list[tuple[DiscountKind, Decimal]] = [
+        ("partner", partner_discount),
+        ("volume", catalog.volume_percent(licenses)),
+    ]
+    discounts = tuple(Discount(kind, percent) for kind, percent in candidates if percent > 0)
     price = apply_discounts(list_price, [d.percent for d in discounts])
     return Quote(
         catalog_version=catalog.version,

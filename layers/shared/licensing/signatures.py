@@ -24,9 +24,9 @@ def verify(header: str | None, body: str, secrets: list[str], now: int) -> None:
     candidates: list[str] = []
     for part in header.split(","):
         name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
+        if name == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
-        elif name == "v1":
+        elif name == "v1" and value.isascii():
             candidates.append(value)
     if timestamp is None or not candidates:
         raise InvalidSignature("The Payment-Signature header is malformed.")

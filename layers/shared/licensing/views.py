@@ -8,9 +8,9 @@ from typing import Any
 
 from licensing.clock import iso
 from licensing.lifecycle import activation_deadline, status_of
+from licensing.pricing import Quote
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import LicenseItem, OrderItem, PartnerItem
-from licensing.pricing import Quote
 from licensing.schemas import DiscountOut, EntitlementOut, Money, OrderOut, PartnerOut, PaymentOut, QuoteOut
 
 _PAYMENT_STATUS = {

@@ -33,7 +33,7 @@ def problem_response(app: APIGatewayRestResolver, error: DomainError) -> Respons
         error.code,
         error.title,
         error.detail,
-        instance=event.path,
+        instance=event.request_context.request_id,
         request_id=event.request_context.request_id,
         **error.extensions,
     )
@@ -54,14 +54,17 @@ def validation_problem(errors: list[dict[str, Any]]) -> DomainError:
 
 
 def register_problem_handlers(app: APIGatewayRestResolver) -> None:
-    @app.exception_handler(DomainError)
-    def _domain_error(error: DomainError) -> Response[str]:
+    def refuse(error: DomainError) -> Response[str]:
         logger.info("Request refused", extra={"code": error.code, "status": error.status})
         return problem_response(app, error)
 
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[str]:
+        return refuse(error)
+
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
-        return _domain_error(validation_problem(list(error.errors())))
+        return refuse(validation_problem(list(error.errors())))
 
     @app.not_found
     def _no_route(_: Exception) -> Response[str]:

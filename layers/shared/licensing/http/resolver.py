@@ -10,10 +10,9 @@ from typing import Any, Literal, TypeVar
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from licensing.errors import Forbidden, InvalidIdempotencyKey, Unauthorized
 from pydantic import BaseModel, ValidationError
 
+from licensing.errors import Forbidden, InvalidIdempotencyKey, Unauthorized
 from licensing.http.problems import register_problem_handlers, validation_problem
 from licensing.observability import logger, metrics, tracer
 
@@ -62,7 +61,7 @@ def idempotency_key(app: APIGatewayRestResolver) -> str | None:
 
 
 def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda entry point of an API function: correlation id in every log line, traced, metrics flushed."""
+    """The Lambda entry point of an API function: correlation id on every log line, traced, metrics."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler

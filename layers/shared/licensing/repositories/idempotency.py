@@ -30,11 +30,24 @@ def get(partner_id: str, key: str) -> IdempotencyItem | None:
 
 
 def add_record(
-    tx: Transaction, *, partner_id: str, key: str, request_hash: str, status_code: int,
-    response: dict[str, Any], order_id: str | None, now: datetime,
+    tx: Transaction,
+    *,
+    partner_id: str,
+    key: str,
+    request_hash: str,
+    status_code: int,
+    response: dict[str, Any],
+    order_id: str | None,
+    now: datetime,
 ) -> None:
     record = IdempotencyItem(
-        pk(partner_id, key), SK, request_hash=request_hash, status_code=status_code, response=response,
-        order_id=order_id, created_at=now, ttl=int((now + RETENTION).timestamp()),
+        pk(partner_id, key),
+        SK,
+        request_hash=request_hash,
+        status_code=status_code,
+        response=response,
+        order_id=order_id,
+        created_at=now,
+        ttl=int((now + RETENTION).timestamp()),
     )
     tx.put(record, condition=IdempotencyItem.PK.does_not_exist(), label="idempotency")

@@ -38,19 +38,38 @@ def get_many(keys: list[str]) -> list[LicenseItem]:
 
 
 def new_license(
-    key: str, *, product: str, devices: int, term_months: int, partner_id: str, order_id: str,
-    purchased_at: datetime, activation_deadline: datetime, customer_ref: str | None,
+    key: str,
+    *,
+    product: str,
+    devices: int,
+    term_months: int,
+    partner_id: str,
+    order_id: str,
+    purchased_at: datetime,
+    activation_deadline: datetime,
+    customer_ref: str | None,
 ) -> LicenseItem:
     return LicenseItem(
-        pk(key), SK, key=key, product=product, devices=devices, term_months=term_months,
-        partner_id=partner_id, order_id=order_id, purchased_at=purchased_at,
-        activation_deadline=activation_deadline, customer_ref=customer_ref,
-        GSI1PK=f"PARTNER#{partner_id}#LICENSES", GSI1SK=f"{iso(purchased_at)}#{key}",
+        pk(key),
+        SK,
+        key=key,
+        product=product,
+        devices=devices,
+        term_months=term_months,
+        partner_id=partner_id,
+        order_id=order_id,
+        purchased_at=purchased_at,
+        activation_deadline=activation_deadline,
+        customer_ref=customer_ref,
+        GSI1PK=f"PARTNER#{partner_id}#LICENSES",
+        GSI1SK=f"{iso(purchased_at)}#{key}",
     )
 
 
 def history_entry(key: str, *, at: datetime, actor: str, action: str, changes: dict[str, Any]) -> HistoryItem:
-    return HistoryItem(pk(key), f"HISTORY#{iso(at)}#{ulid()}", at=at, actor=actor, action=action, changes=changes)
+    return HistoryItem(
+        pk(key), f"HISTORY#{iso(at)}#{ulid()}", at=at, actor=actor, action=action, changes=changes
+    )
 
 
 def add_issue(tx: Transaction, license: LicenseItem) -> None:
@@ -59,7 +78,13 @@ def add_issue(tx: Transaction, license: LicenseItem) -> None:
 
 
 def add_activation(
-    tx: Transaction, license: LicenseItem, *, workspace_id: str, now: datetime, expires_at: datetime, actor: str,
+    tx: Transaction,
+    license: LicenseItem,
+    *,
+    workspace_id: str,
+    now: datetime,
+    expires_at: datetime,
+    actor: str,
 ) -> None:
     """Activate an unused, unexpired coupon for a workspace, with its history entry and the order's
     used-count, only if nobody activated, revoked or redeemed it meanwhile."""
@@ -80,7 +105,10 @@ def add_activation(
     )
     tx.put(
         history_entry(
-            license.key, at=now, actor=actor, action="activated",
+            license.key,
+            at=now,
+            actor=actor,
+            action="activated",
             changes={
                 "status": {"from": "unused", "to": "active"},
                 "workspace_id": {"from": None, "to": workspace_id},
@@ -114,7 +142,10 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
     )
     tx.put(
         history_entry(
-            license.key, at=now, actor=actor, action="revoked",
+            license.key,
+            at=now,
+            actor=actor,
+            action="revoked",
             changes={"status": {"from": "unused", "to": "revoked"}, "reason": {"from": None, "to": reason}},
         ),
         label=f"history:{license.key}",
@@ -122,4 +153,8 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
 
 
 def unused(licenses: Iterable[LicenseItem]) -> list[LicenseItem]:
-    return [lic for lic in licenses if lic.activated_at is None and lic.revoked_at is None and lic.redeemed_at is None]
+    return [
+        lic
+        for lic in licenses
+        if lic.activated_at is None and lic.revoked_at is None and lic.redeemed_at is None
+    ]

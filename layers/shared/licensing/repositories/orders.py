@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 
 from licensing.clock import iso
 from licensing.repositories.table import OrderItem
@@ -45,11 +46,17 @@ def add_create(tx: Transaction, order: OrderItem) -> None:
 
 
 def add_payment_transition(
-    tx: Transaction, order: OrderItem, *, to_status: str, event_id: str, now: datetime,
-    payment_id: str | None = None, license_keys: list[str] | None = None,
+    tx: Transaction,
+    order: OrderItem,
+    *,
+    to_status: str,
+    event_id: str,
+    now: datetime,
+    payment_id: str | None = None,
+    license_keys: list[str] | None = None,
 ) -> None:
     """Move an order that still awaits payment to `to_status`, recording the payment."""
-    actions = [
+    actions: list[Action] = [
         OrderItem.status.set(to_status),
         OrderItem.payment_event_id.set(event_id),
         OrderItem.updated_at.set(now),
@@ -61,7 +68,11 @@ def add_payment_transition(
     if license_keys is not None:
         actions.append(OrderItem.license_keys.set(license_keys))
     tx.update(
-        order, actions, condition=OrderItem.status == OrderStatus.PENDING_PAYMENT, versioned=False, label="order"
+        order,
+        actions,
+        condition=OrderItem.status == OrderStatus.PENDING_PAYMENT,
+        versioned=False,
+        label="order",
     )
 
 

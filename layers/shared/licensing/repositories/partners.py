@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from licensing.errors import PartnerNotFound, VersionConflict
 from licensing.repositories.table import PartnerItem
@@ -36,7 +37,7 @@ def create(partner: PartnerItem) -> PartnerItem:
 def update(partner: PartnerItem, changes: dict[str, Any], now: datetime) -> PartnerItem:
     """Apply `changes` (attribute -> value, None removes) if nobody changed the partner meanwhile."""
     attributes = PartnerItem.get_attributes()
-    actions = [
+    actions: list[Action] = [
         attributes[name].remove() if value is None else attributes[name].set(value)
         for name, value in changes.items()
     ]

@@ -16,12 +16,27 @@ SK = "EVENT"
 
 
 def new_event(
-    *, event_id: str, type: str, order_id: str, amount: int | None, currency: str | None,
-    payment_id: str | None, received_at: datetime, outcome: str,
+    *,
+    event_id: str,
+    type: str,
+    order_id: str,
+    amount: int | None,
+    currency: str | None,
+    payment_id: str | None,
+    received_at: datetime,
+    outcome: str,
 ) -> PaymentEventItem:
     return PaymentEventItem(
-        f"PAYMENTEVENT#{event_id}", SK, event_id=event_id, type=type, order_id=order_id, amount=amount,
-        currency=currency, payment_id=payment_id, received_at=received_at, outcome=outcome,
+        f"PAYMENTEVENT#{event_id}",
+        SK,
+        event_id=event_id,
+        type=type,
+        order_id=order_id,
+        amount=amount,
+        currency=currency,
+        payment_id=payment_id,
+        received_at=received_at,
+        outcome=outcome,
     )
 
 

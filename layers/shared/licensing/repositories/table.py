@@ -9,7 +9,6 @@ import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from pynamodb.attributes import (
     Attribute,
@@ -69,7 +68,7 @@ class BaseItem(Model):
     SK = UnicodeAttribute(range_key=True)
 
 
-class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):
+class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
     """GSI1: a partner's orders, licenses and API keys, sorted by creation."""
 
     class Meta:
@@ -124,7 +123,7 @@ class OrderItem(BaseItem):
     customer_ref = UnicodeAttribute(null=True)
     created_at = IsoDateTimeAttribute()
     updated_at = IsoDateTimeAttribute()
-    license_keys = ListAttribute(of=UnicodeAttribute, default=list)
+    license_keys = ListAttribute[str](default=list)
     licenses_used = NumberAttribute(default=0)
     licenses_revoked = NumberAttribute(default=0)
     payment_event_id = UnicodeAttribute(null=True)
@@ -203,5 +202,5 @@ def connection() -> Connection:
 def reset_connections() -> None:
     """Forget cached clients, so tests and local tools can point the models at another endpoint."""
     for model in (BaseItem, *BaseItem.__subclasses__()):
-        model._connection = None
+        setattr(model, "_connection", None)  # noqa: B010 - PynamoDB's private client cache
     connection.cache_clear()

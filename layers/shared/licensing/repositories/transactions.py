@@ -62,8 +62,12 @@ class Transaction:
         self._ops.append(("update", label, op))
         return self
 
-    def check(self, model: type[Model], hash_key: str, range_key: str, condition: Condition, label: str = "") -> Transaction:
-        self._ops.append(("check", label, lambda tx: tx.condition_check(model, hash_key, range_key, condition)))
+    def check(
+        self, model: type[Model], hash_key: str, range_key: str, condition: Condition, label: str = ""
+    ) -> Transaction:
+        self._ops.append(
+            ("check", label, lambda tx: tx.condition_check(model, hash_key, range_key, condition))
+        )
         return self
 
     def commit(self) -> None:
@@ -77,7 +81,9 @@ class Transaction:
         except TransactWriteError as error:
             reasons = {
                 label or str(index): reason.code
-                for index, ((_, label, _), reason) in enumerate(zip(ordered, error.cancellation_reasons, strict=False))
+                for index, ((_, label, _), reason) in enumerate(
+                    zip(ordered, error.cancellation_reasons, strict=False)
+                )
                 if reason is not None
             }
             if not reasons:

@@ -1,0 +1,129 @@
+# Partner licensing — developer and CI entry points. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# The interpreter for the venvs and for `sam build`: the first python3.13 that actually runs (a pyenv
+# shim without PYENV_VERSION does not), then a pyenv 3.13 install, then python3 (>= 3.11).
+PY313 := $(shell for c in python3.13 $$(ls -d /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV) python3; do \
+	  if "$$c" -V >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	    "$$c" -c 'import sys; print(sys.executable)'; break; \
+	  fi; done)
+PY313_IS_313 := $(shell [ -n "$(PY313)" ] && "$(PY313)" -c 'import sys; print(int(sys.version_info[:2] == (3, 13)))')
+
+VENV  ?= .venv
+TOOLS ?= .venv-tools
+SAM_CLI_VERSION ?= 1.170.0
+PORT ?= 3000
+
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= eu-west-1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_ROOT_USER_ACTION := ignore
+export PIP_NO_INPUT := 1
+
+VENV_STAMP  := $(VENV)/.installed.stamp
+TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
+SAM := $(TOOLS)/bin/sam
+
+.PHONY: help check-python print-python versions venv tools-venv dev test lint format bench build openapi clean distclean
+
+help:
+	@echo "make venv        project + dev dependencies in $(VENV)"
+	@echo "make tools-venv  AWS SAM CLI $(SAM_CLI_VERSION) in $(TOOLS)"
+	@echo "make dev         local dev server on PORT=$(PORT)"
+	@echo "make versions    print the tool versions (creates the venvs)"
+	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
+	@echo "make lint        ruff check, ruff format --check, mypy"
+	@echo "make format      ruff format + ruff check --fix"
+	@echo "make bench       benchmarks"
+	@echo "make build       sam build (arm64, python3.13, no container)"
+	@echo "make openapi     write docs/openapi.json"
+	@echo "make clean       remove build output and caches (distclean: the venvs too)"
+
+check-python:
+	@if [ -z "$(PY313)" ]; then \
+	  echo "error: no usable Python found: need python3.13 (preferred) or python3 >= 3.11 on PATH" >&2; exit 1; fi
+
+print-python: check-python
+	@echo "$(PY313)"
+
+versions: venv tools-venv
+	@echo "python (venvs, sam build): $(PY313) ($$("$(PY313)" -V 2>&1))"
+	@$(VENV)/bin/python -m pip -V
+	@$(VENV)/bin/ruff --version
+	@$(VENV)/bin/mypy --version
+	@$(VENV)/bin/pytest --version
+	@$(VENV)/bin/cfn-lint --version
+	@$(SAM) --version
+
+venv: $(VENV_STAMP)
+
+# (Re)install when the venv is missing or broken, or when pyproject.toml is newer than the stamp.
+$(VENV_STAMP): pyproject.toml | check-python
+	@if ! $(VENV)/bin/python -V >/dev/null 2>&1; then \
+	  echo "creating $(VENV) with $(PY313)"; rm -rf $(VENV); "$(PY313)" -m venv $(VENV); fi
+	@$(VENV)/bin/python -m pip install -q --upgrade "pip>=25.1"
+	@echo "installing the dev dependency group into $(VENV)"
+	@$(VENV)/bin/python -m pip install -q --group dev
+	@touch $@
+
+tools-venv: $(TOOLS_STAMP)
+
+# SAM CLI pins its own boto3 and pydantic, so it lives in a venv of its own.
+$(TOOLS_STAMP): | check-python
+	@if ! $(TOOLS)/bin/python -V >/dev/null 2>&1; then \
+	  echo "creating $(TOOLS) with $(PY313)"; rm -rf $(TOOLS); "$(PY313)" -m venv $(TOOLS); fi
+	@echo "installing aws-sam-cli==$(SAM_CLI_VERSION) into $(TOOLS)"
+	@$(TOOLS)/bin/python -m pip install -q --upgrade pip
+	@$(TOOLS)/bin/python -m pip install -q "aws-sam-cli==$(SAM_CLI_VERSION)"
+	@rm -f $(TOOLS)/.sam-cli-*.stamp
+	@touch $@
+
+dev: venv
+	PORT=$(PORT) $(VENV)/bin/python -m devtools.devserver
+
+test: venv tools-venv
+	@$(MAKE) lint
+	@echo "== pytest"
+	$(VENV)/bin/pytest
+	@echo "== cfn-lint"
+	$(VENV)/bin/cfn-lint template.yaml
+	@echo "== sam validate --lint"
+	$(SAM) validate --lint
+	@$(MAKE) build
+
+lint: venv
+	@echo "== ruff check"
+	$(VENV)/bin/ruff check .
+	@echo "== ruff format --check"
+	$(VENV)/bin/ruff format --check .
+	@echo "== mypy"
+	$(VENV)/bin/mypy
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(VENV)/bin/python -m bench
+
+# SAM's python3.13 builder looks for a python3.13 binary on PATH: put the chosen one first.
+build: tools-venv
+	@if [ "$(PY313_IS_313)" != 1 ]; then \
+	  echo "error: sam build needs Python 3.13 (the Lambda runtime); found only $(PY313)" >&2; exit 1; fi
+	@echo "== sam build (python3.13 from $(dir $(PY313)))"
+	PATH="$(dir $(PY313)):$$PATH" $(SAM) build
+
+openapi: venv
+	@mkdir -p docs
+	$(VENV)/bin/python -m devtools.openapi > docs/openapi.json.tmp
+	@mv docs/openapi.json.tmp docs/openapi.json
+
+clean:
+	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis .dev-outbox docs/openapi.json.tmp
+	find . -path './.venv*' -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(TOOLS)
