@@ -9,7 +9,7 @@ os.environ.update(
     {
         "AWS_DEFAULT_REGION": "eu-west-1",
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's dummy credentials
+        "AWS_SECRET_ACCESS_KEY": "testing",
         "TABLE_NAME": "licensing-test",
         "POWERTOOLS_SERVICE_NAME": "partner-licensing",
         "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
@@ -23,21 +23,21 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("EVENT_BUS_NAME", None)
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
-import boto3  # noqa: E402
-import botocore.client  # noqa: E402
-import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+import botocore.client
+import pytest
+from moto import mock_aws
 
-from devtools import motoserver  # noqa: E402
-from devtools.gateway import HttpResponse, LocalGateway  # noqa: E402
-from devtools.table import create_table  # noqa: E402
-from licensing import clock, events  # noqa: E402
-from licensing.repositories.table import reset_connections  # noqa: E402
-from tests.support import Api, Partner, WebhookSender  # noqa: E402
+from devtools import motoserver
+from devtools.gateway import HttpResponse, LocalGateway
+from devtools.table import create_table
+from licensing import clock, events
+from licensing.repositories.table import reset_connections
+from tests.support import Api, Partner, WebhookSender
 
 TABLE = os.environ["TABLE_NAME"]
 ADMIN_KEY = os.environ["LICENSING_ADMIN_KEY"]
@@ -147,7 +147,9 @@ def moto_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def server_api(moto_server: str, recorded_events: events.RecordingPublisher, gateway: LocalGateway) -> Iterator[Api]:
+def server_api(
+    moto_server: str, recorded_events: events.RecordingPublisher, gateway: LocalGateway
+) -> Iterator[Api]:
     """Like `api`, but every DynamoDB call goes over HTTP to the moto server (for concurrency tests)."""
     client = boto3.client("dynamodb", endpoint_url=moto_server)
     create_table(client, TABLE)

@@ -69,7 +69,9 @@ class Partner:
         partner_id = created.json()["id"]
         key = admin.post(f"/v1/admin/partners/{partner_id}/api-keys", {"name": "tests"})
         assert key.status == 201, key.body
-        return cls(partner_id, key.json()["api_key"], key.json()["key_id"], admin.with_key(key.json()["api_key"]))
+        return cls(
+            partner_id, key.json()["api_key"], key.json()["key_id"], admin.with_key(key.json()["api_key"])
+        )
 
     def order(self, idempotency_key: str | None = None, **fields: Any) -> HttpResponse:
         body = {"product": "business", "devices": 5, "years": 1, **fields}

@@ -1,0 +1,208 @@
+"""Catalog, quotes and checkout through the real authorizer and handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from devtools.gateway import HttpResponse
+from licensing.events import RecordingPublisher
+from tests.support import Api, Partner
+
+
+def assert_problem(response: HttpResponse, status: int, code: str) -> dict[str, Any]:
+    assert response.status == status, response.body
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == code
+    assert problem["status"] == status
+    assert problem["type"].endswith(code.lower().replace("_", "-"))
+    assert problem["title"] and problem["detail"]
+    assert "Traceback" not in response.body
+    return problem
+
+
+def order_count(api: Api) -> int:
+    from licensing.repositories.table import OrderItem
+
+    return sum(1 for item in OrderItem.scan() if item.SK == "ORDER")
+
+
+def test_catalog_shows_list_and_partner_prices(partner: Partner) -> None:
+    catalog = partner.api.get("/v1/catalog").json()
+    assert catalog["currency"] == "EUR"
+    assert catalog["partner_discount_percent"] == 10
+    products = {p["id"]: p for p in catalog["products"]}
+    assert set(products) == {"home", "business", "enterprise"}
+    business = products["business"]
+    assert business["list_price_per_device_year"] == {"amount": 3500, "currency": "EUR"}
+    assert business["price_per_device_year"] == {"amount": 3150, "currency": "EUR"}
+    assert business["upgrades_to"] == ["enterprise"]
+    assert business["terms_years"] == [1, 2, 3]
+    assert [t["min_licenses"] for t in catalog["volume_tiers"]] == [10, 25, 50, 100, 250, 500, 1000]
+
+
+def test_quote_applies_partner_and_volume_discounts(partner: Partner) -> None:
+    quote = partner.api.post("/v1/quotes", {"product": "business", "devices": 5, "years": 2, "licenses": 25})
+    assert quote.status == 200, quote.body
+    body = quote.json()
+    assert body["list_price_per_license"] == {"amount": 35000, "currency": "EUR"}
+    assert body["price_per_license"] == {"amount": 30240, "currency": "EUR"}  # 35000 x 0.90 x 0.96
+    assert body["total"] == {"amount": 30240 * 25, "currency": "EUR"}
+    assert body["discounts"] == [{"kind": "partner", "percent": 10}, {"kind": "volume", "percent": 4}]
+
+
+def test_quote_writes_nothing(partner: Partner) -> None:
+    partner.api.post("/v1/quotes", {"product": "home", "devices": 1, "years": 1})
+    assert order_count(partner.api) == 0
+
+
+def test_prepaid_order_awaits_payment(partner: Partner, recorded_events: RecordingPublisher) -> None:
+    response = partner.order(devices=5, years=1, customer_ref="CUST-42")
+    assert response.status == 201, response.body
+    order = response.json()
+    assert order["id"].startswith("ord_")
+    assert order["type"] == "new"
+    assert order["status"] == "pending_payment"
+    assert order["payment"]["status"] == "awaiting_payment"
+    assert order["payment"]["amount"] == {"amount": 15750, "currency": "EUR"}
+    assert order["payment"]["reference"] == order["id"]
+    assert order["license_keys"] == []
+    assert order["customer_ref"] == "CUST-42"
+    assert [e.detail_type for e in recorded_events.events] == ["OrderPlaced"]
+
+    fetched = partner.api.get(f"/v1/orders/{order['id']}")
+    assert fetched.status == 200
+    assert fetched.json() == order
+
+
+def test_bulk_order_is_typed_bulk(partner: Partner) -> None:
+    order = partner.order(licenses=3).json()
+    assert order["type"] == "bulk"
+    assert order["licenses"] == 3
+
+
+def test_monthly_partner_gets_keys_at_once(monthly_partner: Partner) -> None:
+    response = monthly_partner.order(licenses=3)
+    assert response.status == 201, response.body
+    order = response.json()
+    assert order["status"] == "fulfilled"
+    assert order["payment"]["status"] == "billed_monthly"
+    assert len(order["license_keys"]) == 3
+    assert order["licenses_unused"] == 3
+    stored = monthly_partner.api.get(f"/v1/orders/{order['id']}").json()
+    assert stored["license_keys"] == order["license_keys"]
+
+
+def test_monthly_bulk_of_250_is_issued_completely(monthly_partner: Partner) -> None:
+    from licensing.repositories import licenses
+
+    order = monthly_partner.order(product="home", devices=1, licenses=250).json()
+    assert order["status"] == "fulfilled"
+    assert len(set(order["license_keys"])) == 250
+    assert all(licenses.get(key) is not None for key in order["license_keys"])
+    assert monthly_partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "fulfilled"
+
+
+def test_partner_with_distributor_cannot_buy_directly(admin: Api) -> None:
+    partner = Partner.create(admin, distributor_id="dist_nordics")
+    problem = assert_problem(partner.order(), 403, "DIRECT_PURCHASE_DISABLED")
+    assert problem["distributor_id"] == "dist_nordics"
+    assert order_count(admin) == 0
+
+
+def test_idempotency_key_replays_the_first_answer(
+    partner: Partner, recorded_events: RecordingPublisher
+) -> None:
+    first = partner.order(idempotency_key="order-1", licenses=2)
+    again = partner.order(idempotency_key="order-1", licenses=2)
+    assert first.status == again.status == 201
+    assert again.json() == first.json()
+    assert order_count(partner.api) == 1
+    assert [e.detail_type for e in recorded_events.events] == ["OrderPlaced"]
+
+
+def test_idempotency_key_with_another_body_is_refused(partner: Partner) -> None:
+    partner.order(idempotency_key="order-1", licenses=2)
+    assert_problem(partner.order(idempotency_key="order-1", licenses=3), 409, "IDEMPOTENCY_KEY_REUSED")
+    assert order_count(partner.api) == 1
+
+
+def test_idempotency_keys_are_per_partner(partner: Partner, admin: Api) -> None:
+    other = Partner.create(admin, name="Other")
+    assert partner.order(idempotency_key="same").status == 201
+    assert other.order(idempotency_key="same", licenses=2).status == 201
+    assert order_count(admin) == 2
+
+
+def test_another_partners_order_is_not_found(partner: Partner, admin: Api) -> None:
+    order = partner.order().json()
+    other = Partner.create(admin, name="Other")
+    assert_problem(other.api.get(f"/v1/orders/{order['id']}"), 404, "ORDER_NOT_FOUND")
+    assert_problem(partner.api.get("/v1/orders/ord_missing"), 404, "ORDER_NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"product": "business", "devices": "5", "years": 1}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5.5, "years": 1}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5, "years": True}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "years": 1}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5, "years": 1, "colour": "red"}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5, "years": 1, "licenses": 0}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5, "years": 1, "licenses": 5001}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 0, "years": 1}, 400, "VALIDATION_ERROR"),
+        (
+            {"product": "business", "devices": 5, "years": 1, "customer_ref": "a\x00b"},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"product": "business", "devices": 5, "years": 1, "customer_ref": "x" * 201},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (["business"], 400, "VALIDATION_ERROR"),
+        ({"product": "platinum", "devices": 5, "years": 1}, 422, "UNKNOWN_PRODUCT"),
+        ({"product": "home", "devices": 11, "years": 1}, 422, "INVALID_DEVICES"),
+        ({"product": "enterprise", "devices": 2, "years": 1}, 422, "INVALID_DEVICES"),
+        ({"product": "business", "devices": 5, "years": 4}, 422, "INVALID_TERM"),
+    ],
+)
+def test_bad_orders_are_refused_and_write_nothing(
+    partner: Partner, body: Any, status: int, code: str
+) -> None:
+    assert_problem(partner.api.post("/v1/orders", body), status, code)
+    assert_problem(partner.api.post("/v1/quotes", body), status, code)
+    assert order_count(partner.api) == 0
+
+
+def test_validation_problem_names_the_field(partner: Partner) -> None:
+    problem = assert_problem(
+        partner.api.post("/v1/orders", {"product": "business", "devices": "many", "years": 1}),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert any(error["field"] == "body.devices" for error in problem["errors"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{", "MALFORMED_JSON"),
+        ("not json", "MALFORMED_JSON"),
+        ('{"product": "business",}', "MALFORMED_JSON"),
+        ("", "VALIDATION_ERROR"),
+    ],
+)
+def test_malformed_json_is_a_400(partner: Partner, raw: str, code: str) -> None:
+    response = partner.api.post("/v1/orders", body=raw, headers={"Content-Type": "application/json"})
+    assert_problem(response, 400, code)
+    assert order_count(partner.api) == 0
+
+
+def test_invalid_idempotency_key_is_a_400(partner: Partner) -> None:
+    assert_problem(partner.order(idempotency_key="x" * 256), 400, "INVALID_IDEMPOTENCY_KEY")
+    assert order_count(partner.api) == 0
