@@ -1,0 +1,95 @@
+"""The sample events in events/ (usable with `sam local invoke -e`) drive the real handlers, and the
+local gateway builds events of exactly their shape."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.gateway import LambdaContext, LocalGateway
+from licensing.signatures import sign
+from tests.conftest import WEBHOOK_SECRET
+from tests.support import Partner
+
+EVENTS = Path(__file__).resolve().parent.parent / "events"
+
+
+def sample(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text())
+
+
+def run(gateway: LocalGateway, module: str, event: dict[str, Any]) -> tuple[int, Any]:
+    result = gateway.handler(f"functions.{module}.app")(event, LambdaContext(module))
+    return result["statusCode"], json.loads(result["body"]) if result.get("body") else None
+
+
+def as_partner(event: dict[str, Any], partner: Partner) -> dict[str, Any]:
+    event["requestContext"]["authorizer"].update(partner_id=partner.id, principalId=partner.key_id)
+    return event
+
+
+def test_health_sample(gateway: LocalGateway, api) -> None:
+    assert run(gateway, "health", sample("health.json")) == (200, {"status": "ok"})
+
+
+def test_catalog_sample(gateway: LocalGateway, partner: Partner) -> None:
+    status, body = run(gateway, "checkout", as_partner(sample("get_catalog.json"), partner))
+    assert status == 200
+    assert {p["id"] for p in body["products"]} == {"home", "business", "enterprise"}
+
+
+def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partner) -> None:
+    status, order = run(gateway, "checkout", as_partner(sample("create_order.json"), partner))
+    assert (status, order["status"], order["customer_ref"]) == (201, "pending_payment", "CUST-42")
+
+    event = sample("payment_webhook.json")
+    payload = json.loads(event["body"])
+    payload["data"].update(order_id=order["id"], amount=order["total"]["amount"])
+    event["body"] = json.dumps(payload)
+    event["headers"]["Payment-Signature"] = sign(WEBHOOK_SECRET, int(time.time()), event["body"])
+    assert run(gateway, "payment_webhook", event) == (
+        200,
+        {"received": True, "event_id": "evt_sample", "outcome": "fulfilled"},
+    )
+
+    key = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"][0]
+    event = sample("lookup.json")
+    event["body"] = json.dumps({"license_key": key, "workspace_id": "ws-sample"})
+    status, answer = run(gateway, "license_lookup", event)
+    assert (status, answer["code"], answer["license"]["workspace_id"]) == (200, "VALID", "ws-sample")
+
+
+def test_unsigned_webhook_sample_is_refused(gateway: LocalGateway, api) -> None:
+    status, problem = run(gateway, "payment_webhook", sample("payment_webhook.json"))
+    assert (status, problem["code"]) == (401, "INVALID_SIGNATURE")
+
+
+def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
+    event = sample("authorizer_request.json")
+    event["headers"]["Authorization"] = f"Bearer {partner.api_key}"
+    policy = gateway.handler("functions.authorizer.app")(event, LambdaContext("authorizer"))
+    assert policy["principalId"] == partner.key_id
+    effects = {s["Effect"]: s["Resource"] for s in policy["policyDocument"]["Statement"]}
+    assert effects["Allow"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/*"]
+    assert effects["Deny"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/admin/*"]
+    event["headers"]["Authorization"] = "Bearer plk_unknown.secret"
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        gateway.handler("functions.authorizer.app")(event, LambdaContext("authorizer"))
+
+
+@pytest.mark.parametrize("name", ["lookup.json", "create_order.json", "payment_webhook.json", "health.json"])
+def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:
+    from devtools.gateway import api_event
+
+    expected = sample(name)
+    route, params = next(
+        (r, p) for r in gateway.routes if (p := r.match(expected["httpMethod"], expected["path"])) is not None
+    )
+    built = api_event(route, expected["path"], params, {"A": "b"}, {}, None, False, "id")
+    assert set(built) == set(expected)
+    context_keys = set(expected["requestContext"]) - {"authorizer"}
+    assert set(built["requestContext"]) == context_keys
