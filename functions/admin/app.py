@@ -8,7 +8,7 @@ from licensing.clock import iso
 from licensing.http import api_handler, create_app, principal
 from licensing.repositories import api_keys as api_key_repo
 from licensing.repositories import partners as partner_repo
-from licensing.schemas import ApiKeyCreate, ApiKeyCreated, PartnerCreate, PartnerOut, PartnerUpdate
+from licensing.schemas.partners import ApiKeyCreate, ApiKeyCreated, PartnerCreate, PartnerOut, PartnerUpdate
 
 app = create_app()
 

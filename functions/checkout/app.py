@@ -6,7 +6,8 @@ from licensing import checkout, clock, views
 from licensing.http import api_handler, create_app, idempotency_key, principal
 from licensing.repositories import partners as partner_repo
 from licensing.repositories.table import PartnerItem
-from licensing.schemas import CatalogOut, OrderOut, OrderRequest, QuoteOut, QuoteRequest
+from licensing.schemas.catalog import CatalogOut, QuoteOut, QuoteRequest
+from licensing.schemas.orders import OrderOut, OrderRequest
 
 app = create_app()
 

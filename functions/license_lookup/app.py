@@ -2,7 +2,7 @@
 
 from licensing import activation, clock
 from licensing.http import api_handler, create_app
-from licensing.schemas import LookupOut, LookupRequest
+from licensing.schemas.lookup import LookupOut, LookupRequest
 
 app = create_app()
 
@@ -12,4 +12,4 @@ def lookup(request: LookupRequest) -> LookupOut:
     return activation.lookup(request.license_key, request.workspace_id, clock.now())
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, traced=False)

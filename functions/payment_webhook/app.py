@@ -2,7 +2,7 @@
 
 from licensing import clock, payments, secrets, signatures
 from licensing.http import api_handler, create_app, parse_body
-from licensing.schemas import PaymentEventIn, WebhookOut
+from licensing.schemas.payments import PaymentEventIn, WebhookOut
 
 app = create_app()
 

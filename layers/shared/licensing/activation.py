@@ -12,8 +12,7 @@ from licensing.lifecycle import LicenseStatus, expiry, status_of
 from licensing.repositories import licenses as license_repo
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
-from licensing.schemas import LookupOut
-from licensing.views import entitlement_out
+from licensing.schemas.lookup import EntitlementOut, LookupOut
 
 ATTEMPTS = 3
 _CODES = {
@@ -68,6 +67,19 @@ def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
         )
     )
     return True
+
+
+def entitlement_out(license: LicenseItem, now: datetime, *, show_workspace: bool) -> EntitlementOut:
+    return EntitlementOut(
+        key=license.key,
+        product=license.product,
+        devices=int(license.devices),
+        term_months=int(license.term_months),
+        status=status_of(license, now).value,
+        activated_at=iso(license.activated_at) if license.activated_at else None,
+        expires_at=iso(license.expires_at) if license.expires_at else None,
+        workspace_id=license.workspace_id if show_workspace else None,
+    )
 
 
 def _answer(license: LicenseItem, status: LicenseStatus, workspace_id: str, now: datetime) -> LookupOut:

@@ -19,8 +19,9 @@ from licensing.repositories import orders as order_repo
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import OrderItem, PartnerItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
-from licensing.schemas import CatalogOut, OrderRequest, ProductOut, QuoteRequest, VolumeTierOut
-from licensing.schemas import Money as MoneyOut
+from licensing.schemas.catalog import CatalogOut, ProductOut, QuoteRequest, VolumeTierOut
+from licensing.schemas.common import Money as MoneyOut
+from licensing.schemas.orders import OrderRequest
 
 
 def catalog_for(partner: PartnerItem, catalog: Catalog | None = None) -> CatalogOut:

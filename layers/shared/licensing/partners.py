@@ -8,7 +8,7 @@ from licensing.errors import ValidationFailed
 from licensing.ids import new_id
 from licensing.repositories import partners as partner_repo
 from licensing.repositories.table import PartnerItem
-from licensing.schemas import PartnerCreate, PartnerUpdate
+from licensing.schemas.partners import PartnerCreate, PartnerUpdate
 
 NULLABLE = {"distributor_id"}
 

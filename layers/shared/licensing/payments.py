@@ -13,7 +13,7 @@ from licensing.repositories import payment_events
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import OrderItem, PaymentEventItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, chunks, retry_on_conflict
-from licensing.schemas import PaymentEventIn
+from licensing.schemas.payments import PaymentEventIn
 
 REVOCATIONS_PER_TRANSACTION = 49  # each is an update and a history entry, plus the order's counter
 

@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from licensing.clock import iso
-from licensing.lifecycle import activation_deadline, status_of
+from licensing.lifecycle import activation_deadline
 from licensing.pricing import Quote
 from licensing.repositories.orders import OrderStatus
-from licensing.repositories.table import LicenseItem, OrderItem, PartnerItem
-from licensing.schemas import DiscountOut, EntitlementOut, Money, OrderOut, PartnerOut, PaymentOut, QuoteOut
+from licensing.repositories.table import OrderItem, PartnerItem
+from licensing.schemas.catalog import QuoteOut
+from licensing.schemas.common import DiscountOut, Money
+from licensing.schemas.orders import OrderOut, PaymentOut
+from licensing.schemas.partners import PartnerOut
 
 _PAYMENT_STATUS = {
     OrderStatus.PENDING_PAYMENT: "awaiting_payment",
@@ -76,19 +79,6 @@ def order_out(order: OrderItem, now: datetime) -> OrderOut:
         license_keys=list(order.license_keys),
         licenses_used=int(order.licenses_used),
         licenses_unused=licenses_unused(order, now),
-    )
-
-
-def entitlement_out(license: LicenseItem, now: datetime, *, show_workspace: bool) -> EntitlementOut:
-    return EntitlementOut(
-        key=license.key,
-        product=license.product,
-        devices=int(license.devices),
-        term_months=int(license.term_months),
-        status=status_of(license, now).value,
-        activated_at=iso(license.activated_at) if license.activated_at else None,
-        expires_at=iso(license.expires_at) if license.expires_at else None,
-        workspace_id=license.workspace_id if show_workspace else None,
     )
 
 

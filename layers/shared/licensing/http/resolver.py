@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from licensing.errors import Forbidden, InvalidIdempotencyKey, Unauthorized
 from licensing.http.problems import register_problem_handlers, validation_problem
-from licensing.observability import logger, metrics, tracer
+from licensing.observability import logger, metrics
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -60,16 +60,22 @@ def idempotency_key(app: APIGatewayRestResolver) -> str | None:
     return value
 
 
-def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda entry point of an API function: correlation id on every log line, traced, metrics."""
+def api_handler(
+    app: APIGatewayRestResolver, *, traced: bool = True
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda entry point of an API function: correlation id on every log line, metrics flushed, and
+    X-Ray subsegments unless `traced=False` (the lookup hot path skips the SDK's cold-start cost)."""
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
-    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    return lambda_handler
+    if traced:
+        from licensing.tracing import tracer
+
+        resolve = tracer.capture_lambda_handler(resolve)
+    return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
+        metrics.log_metrics(resolve)
+    )
 
 
 def parse_body(model: type[ModelT], raw: str) -> ModelT:
