@@ -34,6 +34,7 @@ from moto import mock_aws
 
 from devtools import motoserver
 from devtools.gateway import HttpResponse, LocalGateway
+from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
 from licensing import clock, events
 from licensing.repositories.table import reset_connections
@@ -42,6 +43,13 @@ from tests.support import Api, Partner, WebhookSender
 TABLE = os.environ["TABLE_NAME"]
 ADMIN_KEY = os.environ["LICENSING_ADMIN_KEY"]
 WEBHOOK_SECRET = os.environ["PAYMENT_WEBHOOK_SECRET"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_moto_transactions() -> Iterator[None]:
+    """moto copies the whole table once per transaction item; once per transaction behaves the same."""
+    with one_backup_per_transaction():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -132,29 +140,28 @@ def ddb_calls(monkeypatch: pytest.MonkeyPatch) -> CallCounter:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    """A moto server on 127.0.0.1 that the models use instead of the in-process mock."""
+    """A moto server on 127.0.0.1, shared by the tests that need one."""
     server = motoserver.start()
-    previous = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.url
-    reset_connections()
     yield server.url
-    if previous is None:
-        os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    else:
-        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = previous
-    reset_connections()
     server.stop()
 
 
 @pytest.fixture
 def server_api(
-    moto_server: str, recorded_events: events.RecordingPublisher, gateway: LocalGateway
+    moto_server: str,
+    recorded_events: events.RecordingPublisher,
+    gateway: LocalGateway,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Api]:
     """Like `api`, but every DynamoDB call goes over HTTP to the moto server (for concurrency tests)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_server)
+    reset_connections()
     client = boto3.client("dynamodb", endpoint_url=moto_server)
     create_table(client, TABLE)
     yield Api(gateway)
     client.delete_table(TableName=TABLE)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB")
+    reset_connections()
 
 
 __all__ = ["HttpResponse"]

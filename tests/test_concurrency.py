@@ -63,7 +63,7 @@ def test_workspaces_racing_for_one_key_one_wins(server_api: Api) -> None:
         assert codes.count("VALID") == 1
         assert codes.count("WORKSPACE_MISMATCH") == len(workspaces) - 1
         assert LicenseItem.get(f"LICENSE#{key}", "LICENSE").workspace_id == workspaces[codes.index("VALID")]
-    assert OrderItem.get(f"ORDER#{order['id']}", "ORDER").licenses_used == 3
+    assert partner.api.get(f"/v1/orders/{order['id']}").json()["licenses_used"] == 3
 
 
 def test_concurrent_checkouts_with_one_idempotency_key_create_one_order(server_api: Api) -> None:

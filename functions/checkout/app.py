@@ -34,8 +34,8 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
 
 @app.get("/v1/orders/<order_id>")
 def get_order(order_id: str) -> OrderOut:
-    order = checkout.order_for(principal(app).require_partner(), order_id)
-    return views.order_out(order, clock.now())
+    order, usage = checkout.order_for(principal(app).require_partner(), order_id)
+    return views.order_out(order, usage, clock.now())
 
 
 lambda_handler = api_handler(app)

@@ -10,6 +10,7 @@ from licensing.events import DomainEvent, publish
 from licensing.keys import normalize_key
 from licensing.lifecycle import LicenseStatus, expiry, status_of
 from licensing.repositories import licenses as license_repo
+from licensing.repositories import orders as order_repo
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
 from licensing.schemas.lookup import EntitlementOut, LookupOut
@@ -45,6 +46,8 @@ def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
     license_repo.add_activation(
         tx, license, workspace_id=workspace_id, now=now, expires_at=expires_at, actor=f"client:{workspace_id}"
     )
+    if license.order_id:
+        order_repo.add_usage(tx, license.order_id, used=1)
     try:
         retry_on_conflict(tx.commit)
     except TransactionCancelled as cancelled:

@@ -17,7 +17,7 @@ from licensing.repositories import idempotency as idempotency_repo
 from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
 from licensing.repositories.orders import OrderStatus
-from licensing.repositories.table import OrderItem, PartnerItem
+from licensing.repositories.table import OrderItem, OrderUsageItem, PartnerItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
 from licensing.schemas.catalog import CatalogOut, ProductOut, QuoteRequest, VolumeTierOut
 from licensing.schemas.common import Money as MoneyOut
@@ -95,8 +95,6 @@ def _new_order(partner: PartnerItem, request: OrderRequest, priced: Quote, now: 
         created_at=now,
         updated_at=now,
         license_keys=[],
-        licenses_used=0,
-        licenses_revoked=0,
     )
 
 
@@ -152,7 +150,7 @@ def place_order(
 
 def _answer(order: OrderItem, now: datetime) -> dict[str, Any]:
     """The response to the checkout: a monthly order is answered as fulfilled, which it is on return."""
-    answer = views.order_out(order, now)
+    answer = views.order_out(order, OrderUsageItem(), now)
     if order.status == OrderStatus.FULFILLING:
         answer = answer.model_copy(update={"status": OrderStatus.FULFILLED})
     return answer.model_dump(mode="json")
@@ -172,12 +170,12 @@ def _replay(partner_id: str, key: str, fingerprint: str, now: datetime) -> tuple
     return int(record.status_code), dict(record.response)
 
 
-def order_for(partner_id: str, order_id: str) -> OrderItem:
-    """The partner's own order; another partner's order is as unknown as a missing one."""
-    order = order_repo.get(order_id)
-    if order is None or order.partner_id != partner_id:
+def order_for(partner_id: str, order_id: str) -> tuple[OrderItem, OrderUsageItem]:
+    """The partner's own order with its usage; another partner's order is as unknown as a missing one."""
+    found = order_repo.get_with_usage(order_id)
+    if found is None or found[0].partner_id != partner_id:
         raise OrderNotFound(f"No order '{order_id}' in your account.")
-    return order
+    return found
 
 
 def _placed_event(order: OrderItem) -> DomainEvent:

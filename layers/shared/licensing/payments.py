@@ -190,7 +190,7 @@ def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
             tx = Transaction()
             for license in pending:
                 license_repo.add_revocation(tx, license, now=now, actor="payment-provider", reason="refund")
-            order_repo.add_revoked_count(tx, order.id, len(pending))
+            order_repo.add_usage(tx, order.id, revoked=len(pending))
             try:
                 retry_on_conflict(tx.commit)
             except TransactionCancelled as cancelled:

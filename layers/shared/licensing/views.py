@@ -10,7 +10,7 @@ from licensing.clock import iso
 from licensing.lifecycle import activation_deadline
 from licensing.pricing import Quote
 from licensing.repositories.orders import OrderStatus
-from licensing.repositories.table import OrderItem, PartnerItem
+from licensing.repositories.table import OrderItem, OrderUsageItem, PartnerItem
 from licensing.schemas.catalog import QuoteOut
 from licensing.schemas.common import DiscountOut, Money
 from licensing.schemas.orders import OrderOut, PaymentOut
@@ -45,15 +45,15 @@ def quote_out(quote: Quote) -> QuoteOut:
     )
 
 
-def licenses_unused(order: OrderItem, now: datetime) -> int:
+def licenses_unused(order: OrderItem, usage: OrderUsageItem, now: datetime) -> int:
     """Keys of the order still waiting for their first use (none once the activation window closed)."""
     issued_at = order.paid_at or order.created_at
     if not order.license_keys or now >= activation_deadline(issued_at):
         return 0
-    return len(order.license_keys) - int(order.licenses_used) - int(order.licenses_revoked)
+    return len(order.license_keys) - int(usage.licenses_used) - int(usage.licenses_revoked)
 
 
-def order_out(order: OrderItem, now: datetime) -> OrderOut:
+def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOut:
     currency = order.currency
     payment_status = "billed_monthly" if order.billing == "monthly" else _PAYMENT_STATUS[order.status]
     return OrderOut(
@@ -77,8 +77,8 @@ def order_out(order: OrderItem, now: datetime) -> OrderOut:
             paid_at=iso(order.paid_at) if order.paid_at else None,
         ),
         license_keys=list(order.license_keys),
-        licenses_used=int(order.licenses_used),
-        licenses_unused=licenses_unused(order, now),
+        licenses_used=int(usage.licenses_used),
+        licenses_unused=licenses_unused(order, usage, now),
     )
 
 

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from licensing.clock import iso
 from licensing.ids import ulid
-from licensing.repositories.table import HistoryItem, LicenseItem, OrderItem
+from licensing.repositories.table import HistoryItem, LicenseItem
 from licensing.repositories.transactions import Transaction, chunks
 
 SK = "LICENSE"
@@ -86,8 +86,8 @@ def add_activation(
     expires_at: datetime,
     actor: str,
 ) -> None:
-    """Activate an unused, unexpired coupon for a workspace, with its history entry and the order's
-    used-count, only if nobody activated, revoked or redeemed it meanwhile."""
+    """Activate an unused, unexpired coupon for a workspace, with its history entry, only if nobody
+    activated, revoked or redeemed it meanwhile."""
     tx.update(
         license,
         [
@@ -117,14 +117,6 @@ def add_activation(
         ),
         label="history",
     )
-    if license.order_id:
-        tx.update(
-            OrderItem(f"ORDER#{license.order_id}", "ORDER"),
-            [OrderItem.licenses_used.add(1)],
-            condition=OrderItem.PK.exists(),
-            versioned=False,
-            label="order",
-        )
 
 
 def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, actor: str, reason: str) -> None:

@@ -9,10 +9,11 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from licensing.clock import iso
-from licensing.repositories.table import OrderItem
+from licensing.repositories.table import BaseItem, OrderItem, OrderUsageItem
 from licensing.repositories.transactions import Transaction
 
 SK = "ORDER"
+USAGE_SK = "USAGE"
 
 
 class OrderStatus:
@@ -39,6 +40,27 @@ def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
         return OrderItem.get(pk(order_id), SK, consistent_read=consistent)
     except DoesNotExist:
         return None
+
+
+def get_with_usage(order_id: str, *, consistent: bool = False) -> tuple[OrderItem, OrderUsageItem] | None:
+    """The order and its usage counters with one Query over the order's partition."""
+    order, usage = None, OrderUsageItem(pk(order_id), USAGE_SK)
+    for item in BaseItem.query(pk(order_id), consistent_read=consistent):
+        if isinstance(item, OrderItem):
+            order = item
+        elif isinstance(item, OrderUsageItem):
+            usage = item
+    return (order, usage) if order is not None else None
+
+
+def add_usage(tx: Transaction, order_id: str, *, used: int = 0, revoked: int = 0) -> None:
+    """Count keys of the order that came into use or were revoked (the counters start at zero)."""
+    actions: list[Action] = [OrderUsageItem.entity.set(OrderUsageItem)]  # an update may create the item
+    if used:
+        actions.append(OrderUsageItem.licenses_used.add(used))
+    if revoked:
+        actions.append(OrderUsageItem.licenses_revoked.add(revoked))
+    tx.update(OrderUsageItem(pk(order_id), USAGE_SK), actions, versioned=False, label="usage")
 
 
 def add_create(tx: Transaction, order: OrderItem) -> None:
@@ -86,16 +108,6 @@ def add_refund(tx: Transaction, order: OrderItem, *, event_id: str, now: datetim
             OrderItem.updated_at.set(now),
         ],
         condition=OrderItem.status == OrderStatus.FULFILLED,
-        versioned=False,
-        label="order",
-    )
-
-
-def add_revoked_count(tx: Transaction, order_id: str, count: int) -> None:
-    tx.update(
-        OrderItem(pk(order_id), SK),
-        [OrderItem.licenses_revoked.add(count)],
-        condition=OrderItem.PK.exists(),
         versioned=False,
         label="order",
     )

@@ -12,6 +12,7 @@ from functools import cache
 
 from pynamodb.attributes import (
     Attribute,
+    DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
@@ -66,6 +67,8 @@ class BaseItem(Model):
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
+    # Names the entity of every item, so one Query over a partition yields the right model per item.
+    entity = DiscriminatorAttribute()
 
 
 class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
@@ -79,7 +82,7 @@ class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-unt
     GSI1SK = UnicodeAttribute(range_key=True)
 
 
-class PartnerItem(BaseItem):
+class PartnerItem(BaseItem, discriminator="Partner"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -92,7 +95,7 @@ class PartnerItem(BaseItem):
     version = VersionAttribute()
 
 
-class ApiKeyItem(BaseItem):
+class ApiKeyItem(BaseItem, discriminator="ApiKey"):
     key_id = UnicodeAttribute()
     partner_id = UnicodeAttribute()
     name = UnicodeAttribute(null=True)
@@ -104,7 +107,7 @@ class ApiKeyItem(BaseItem):
     partner_index = PartnerListIndex()
 
 
-class OrderItem(BaseItem):
+class OrderItem(BaseItem, discriminator="Order"):
     id = UnicodeAttribute()
     partner_id = UnicodeAttribute()
     type = UnicodeAttribute()
@@ -124,8 +127,6 @@ class OrderItem(BaseItem):
     created_at = IsoDateTimeAttribute()
     updated_at = IsoDateTimeAttribute()
     license_keys = ListAttribute[str](default=list)
-    licenses_used = NumberAttribute(default=0)
-    licenses_revoked = NumberAttribute(default=0)
     payment_event_id = UnicodeAttribute(null=True)
     payment_id = UnicodeAttribute(null=True)
     paid_at = IsoDateTimeAttribute(null=True)
@@ -136,7 +137,15 @@ class OrderItem(BaseItem):
     partner_index = PartnerListIndex()
 
 
-class LicenseItem(BaseItem):
+class OrderUsageItem(BaseItem, discriminator="OrderUsage"):
+    """How many of an order's keys are in use or revoked, kept apart from the order so the counter updates
+    on every activation stay one small write however many keys the order holds."""
+
+    licenses_used = NumberAttribute(default=0)
+    licenses_revoked = NumberAttribute(default=0)
+
+
+class LicenseItem(BaseItem, discriminator="License"):
     key = UnicodeAttribute()
     product = UnicodeAttribute()
     devices = NumberAttribute()
@@ -158,7 +167,7 @@ class LicenseItem(BaseItem):
     partner_index = PartnerListIndex()
 
 
-class HistoryItem(BaseItem):
+class HistoryItem(BaseItem, discriminator="LicenseHistory"):
     """One change to a license, stored in the license's partition, written in the change's transaction."""
 
     at = IsoDateTimeAttribute()
@@ -167,7 +176,7 @@ class HistoryItem(BaseItem):
     changes = JSONAttribute()
 
 
-class PaymentEventItem(BaseItem):
+class PaymentEventItem(BaseItem, discriminator="PaymentEvent"):
     event_id = UnicodeAttribute()
     type = UnicodeAttribute()
     order_id = UnicodeAttribute()
@@ -178,7 +187,7 @@ class PaymentEventItem(BaseItem):
     outcome = UnicodeAttribute()
 
 
-class IdempotencyItem(BaseItem):
+class IdempotencyItem(BaseItem, discriminator="IdempotencyRecord"):
     request_hash = UnicodeAttribute()
     status_code = NumberAttribute()
     response = JSONAttribute()

@@ -1,0 +1,215 @@
+"""The dev server, run as the developer runs it (`python -m devtools.devserver` in a subprocess, against
+its own embedded moto server), driven over real HTTP with the keys its banner prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 30
+ADMIN_KEY = "admin-devserver-test-key"
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def banner_value(self, pattern: str) -> str:
+        found = re.search(pattern, self.output, re.MULTILINE)
+        assert found, f"{pattern!r} not in the banner:\n{self.output}"
+        return found.group(1)
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _drain(running: Running) -> None:
+    """Keep reading stdout, so the server never blocks on a full pipe; flag the end of the banner."""
+    assert running.process.stdout is not None
+    for line in running.process.stdout:
+        running.lines.append(line)
+        if "Press Ctrl-C to stop." in line:
+            running.ready.set()
+    running.ready.set()
+
+
+@pytest.fixture(scope="module")
+def devserver() -> Iterator[Running]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "EVENT_BUS_NAME", "PYTHONPATH"}
+    }
+    env.pop("PAYMENT_WEBHOOK_SECRET", None)  # the dev server makes one up and prints it
+    env.update(PORT="0", PYTHONUNBUFFERED="1", LICENSING_ADMIN_KEY=ADMIN_KEY, POWERTOOLS_LOG_LEVEL="WARNING")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.devserver"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    running = Running(process)
+    reader = threading.Thread(target=_drain, args=(running,), daemon=True)
+    reader.start()
+    try:
+        assert running.ready.wait(START_TIMEOUT), f"no banner within {START_TIMEOUT} s:\n{running.output}"
+        assert process.poll() is None, f"the dev server exited:\n{running.output}"
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        reader.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(devserver: Running) -> str:
+    return devserver.banner_value(r"^\s*URL:\s+(http://127\.0\.0\.1:\d+)\s*$")
+
+
+@pytest.fixture(scope="module")
+def partner_key(devserver: Running) -> str:
+    return devserver.banner_value(r"export API=\S+ KEY=(plk_\S+)")
+
+
+def call(
+    base_url: str, method: str, path: str, body: Any = None, *, key: str | None = None, **headers: str
+) -> Reply:
+    data = None if body is None else json.dumps(body).encode()
+    all_headers = {k.replace("_", "-"): v for k, v in headers.items()}
+    if data is not None:
+        all_headers["Content-Type"] = "application/json"
+    if key:
+        all_headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(base_url + path, data=data, method=method, headers=all_headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a local http URL
+            return Reply(response.status, response.headers, response.read().decode())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, error.headers, error.read().decode())
+
+
+def test_banner_shows_keys_endpoint_and_curl_commands(devserver: Running, base_url: str) -> None:
+    out = devserver.output
+    assert f"export API={base_url} KEY=plk_" in out
+    assert devserver.banner_value(r"Admin key:\s+(\S+)") == ADMIN_KEY  # the user's value wins
+    assert devserver.banner_value(r"Webhook secret:\s+(\S+)").startswith("whsec_dev_")
+    assert devserver.banner_value(r"Demo partner:\s+(ptn_\S+)")
+    assert "embedded moto server" in devserver.banner_value(r"DynamoDB endpoint:\s+(.+)$")
+    for snippet in (
+        "/v1/catalog",
+        "/v1/quotes",
+        "Idempotency-Key",
+        "/dev/pay/$ORDER",
+        "/v1/orders/$ORDER",
+        "/v1/lookup",
+    ):
+        assert snippet in out
+
+
+def test_health(base_url: str) -> None:
+    reply = call(base_url, "GET", "/health")
+    assert reply.status == 200
+    assert reply.json() == {"status": "ok"}
+
+
+def test_buy_pay_look_up_and_see_the_events(base_url: str, partner_key: str) -> None:
+    catalog = call(base_url, "GET", "/v1/catalog", key=partner_key)
+    assert catalog.status == 200, catalog.body
+    assert catalog.json()["currency"] == "EUR"
+
+    order_body = {"product": "business", "devices": 5, "years": 1}
+    created = call(base_url, "POST", "/v1/orders", order_body, key=partner_key, Idempotency_Key="devserver-1")
+    assert created.status == 201, created.body
+    order_id = created.json()["id"]
+    replayed = call(
+        base_url, "POST", "/v1/orders", order_body, key=partner_key, Idempotency_Key="devserver-1"
+    )
+    assert replayed.status == 201
+    assert replayed.json()["id"] == order_id
+
+    paid = call(base_url, "POST", f"/dev/pay/{order_id}")
+    assert paid.status == 200, paid.body
+    assert paid.json()["outcome"] == "fulfilled"
+
+    order = call(base_url, "GET", f"/v1/orders/{order_id}", key=partner_key)
+    assert order.status == 200, order.body
+    assert order.json()["status"] == "fulfilled"
+    assert len(order.json()["license_keys"]) == 1
+    license_key = order.json()["license_keys"][0]
+
+    looked = call(base_url, "POST", "/v1/lookup", {"license_key": license_key, "workspace_id": "ws-dev"})
+    assert looked.status == 200, looked.body
+    assert looked.json()["code"] == "VALID"
+
+    recorded = call(base_url, "GET", "/dev/events")
+    assert recorded.status == 200
+    items = recorded.json()["items"]
+    assert {"detail_type", "event_id", "detail"} <= set(items[0])
+    kinds = [item["detail_type"] for item in items]
+    for kind in ("OrderPlaced", "OrderPaid", "LicensesIssued", "LicenseActivated"):
+        assert kind in kinds
+    assert kinds.index("OrderPlaced") < kinds.index("OrderPaid") < kinds.index("LicenseActivated")
+
+
+def _assert_problem(reply: Reply, status: int, code: str) -> None:
+    assert reply.status == status, reply.body
+    assert reply.headers["Content-Type"].startswith("application/problem+json")
+    assert reply.json()["code"] == code
+
+
+def test_a_request_without_a_key_is_a_401_problem(base_url: str) -> None:
+    reply = call(base_url, "GET", "/v1/catalog")
+    _assert_problem(reply, 401, "UNAUTHORIZED")
+    assert reply.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_unknown_routes_are_404_problems(base_url: str, partner_key: str) -> None:
+    _assert_problem(call(base_url, "GET", "/v1/nowhere", key=partner_key), 404, "NOT_FOUND")
+    _assert_problem(call(base_url, "GET", "/dev/nowhere"), 404, "NOT_FOUND")
+    _assert_problem(call(base_url, "POST", "/dev/pay/ord_missing"), 404, "ORDER_NOT_FOUND")
+
+
+def test_ctrl_c_stops_cleanly_and_every_request_was_logged(devserver: Running, base_url: str) -> None:
+    assert call(base_url, "GET", "/health").status == 200
+    devserver.process.send_signal(signal.SIGINT)
+    assert devserver.process.wait(timeout=10) == 0
+    assert re.search(r"^GET /health 200 \d+ms$", devserver.output, re.MULTILINE), devserver.output
+    assert re.search(r"^POST /dev/pay/ord_\S+ 200 \d+ms$", devserver.output, re.MULTILINE)
