@@ -1,0 +1,482 @@
+"""The local dev server: `python -m devtools.devserver` (or `make dev`), no Docker and no AWS account.
+
+It listens on 127.0.0.1:$PORT (default 3000), turns every HTTP request into the API Gateway event the
+deployed API would send (`devtools.gateway.LocalGateway`: the routes, the REQUEST authorizer and the
+gateway responses of template.yaml) and calls the real handlers. DynamoDB is an embedded moto server
+started here, unless `AWS_ENDPOINT_URL_DYNAMODB` (or `DYNAMODB_ENDPOINT_URL`) points at another
+endpoint, e.g. DynamoDB Local. Domain events are recorded in memory instead of going to EventBridge.
+
+On start it creates the table, seeds a demo partner with an API key and prints a banner with the keys
+and ready-to-paste curl commands. Two dev-only routes, never part of template.yaml, are served here:
+
+- `POST /dev/pay/{order_id}`: sign a `payment.succeeded` event for the order's total (optional query
+  `type=payment.failed|payment.refunded`, `amount=<minor units>`) and send it to the payment webhook
+  through the gateway; the answer is the webhook's answer.
+- `GET /dev/events`: the domain events recorded so far.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import shlex
+import signal
+import sys
+import threading
+import time
+import traceback
+import uuid
+import warnings
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from devtools.gateway import HttpResponse, LocalGateway
+
+if TYPE_CHECKING:
+    from devtools.motoserver import MotoServer
+    from licensing.errors import DomainError
+    from licensing.events import RecordingPublisher
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LAYER_PATH = REPO_ROOT / "layers" / "shared"
+HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+
+DEMO_PARTNER = {
+    "name": "Demo Reseller",
+    "email": "demo@reseller.example",
+    "currency": "EUR",
+    "discount_percent": "10",
+    "billing": "prepaid",
+}
+DEMO_KEY_NAME = "devserver"
+T = TypeVar("T")
+PAYMENT_TYPES = ("payment.succeeded", "payment.failed", "payment.refunded")
+# Headers the HTTP server writes itself.
+_SKIPPED_RESPONSE_HEADERS = {"content-length", "transfer-encoding", "connection", "date", "server"}
+
+
+# ---------------------------------------------------------------- environment
+
+
+def ensure_layer_importable() -> None:
+    """Put layers/shared on sys.path when `licensing` is not importable (as Lambda does with /opt/python)."""
+    if importlib.util.find_spec("licensing") is None:
+        sys.path.insert(0, str(LAYER_PATH))
+    if importlib.util.find_spec("functions") is None:
+        sys.path.insert(0, str(REPO_ROOT))
+
+
+def _has_aws_credentials() -> bool:
+    if os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
+        return True
+    credentials_file = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
+    return Path(credentials_file).expanduser().is_file()
+
+
+def configure_environment() -> None:
+    """Set the environment the functions expect, before any licensing module is imported.
+
+    Values the user set win. The admin key and the webhook secret are random unless given.
+    EVENT_BUS_NAME is deliberately not set: events are recorded in memory (see `DevServer.start`).
+    """
+    defaults = {
+        "TABLE_NAME": "licensing-dev",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "POWERTOOLS_SERVICE_NAME": "partner-licensing",
+        "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    # Every handler flushes metrics; locally there are none to publish, and that is expected.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    if not _has_aws_credentials():
+        os.environ["AWS_ACCESS_KEY_ID"] = "dev"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "dev"  # noqa: S105 - dummy credentials for a local endpoint
+    if not os.environ.get("LICENSING_ADMIN_KEY"):
+        os.environ["LICENSING_ADMIN_KEY"] = "adm_dev_" + secrets.token_urlsafe(24)
+    if not os.environ.get("PAYMENT_WEBHOOK_SECRET"):
+        os.environ["PAYMENT_WEBHOOK_SECRET"] = "whsec_dev_" + secrets.token_hex(16)
+    ensure_layer_importable()
+
+
+def user_dynamodb_endpoint() -> str | None:
+    """The DynamoDB endpoint the user chose, if any (DYNAMODB_ENDPOINT_URL is what the models read first)."""
+    return os.environ.get("DYNAMODB_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
+
+
+# ---------------------------------------------------------------- the server
+
+
+@dataclass
+class Seeded:
+    partner_id: str
+    api_key: str
+    key_id: str
+    reused_partner: bool
+
+
+def _started(value: T | None) -> T:
+    if value is None:
+        raise RuntimeError("the dev server is not started: call start() first")
+    return value
+
+
+def _problem(error: DomainError, path: str) -> HttpResponse:
+    """The same RFC 9457 problem the functions answer with (`licensing.http.problems`)."""
+    from licensing.http.problems import CONTENT_TYPE, problem_body
+
+    body = problem_body(
+        error.status, error.code, error.title, error.detail, instance=path, **error.extensions
+    )
+    return HttpResponse(error.status, {"Content-Type": CONTENT_TYPE}, json.dumps(body))
+
+
+def _json_response(status: int, payload: Any) -> HttpResponse:
+    return HttpResponse(status, {"Content-Type": "application/json"}, json.dumps(payload, default=str))
+
+
+class DevServer:
+    """The whole dev server: DynamoDB, table, seed data, the gateway and the HTTP server.
+
+    `start()` prepares everything and binds the port (0 picks a free one); `serve_forever()` serves in
+    the calling thread; `start_background()` serves in a daemon thread instead; `stop()` shuts down the
+    HTTP server and the embedded moto server. Also a context manager (start_background / stop).
+    """
+
+    def __init__(self, port: int = DEFAULT_PORT, host: str = HOST) -> None:
+        self.port = port
+        self.host = host
+        self.moto: MotoServer | None = None
+        self.dynamodb_endpoint = ""
+        self.table_name = ""
+        self.gateway: LocalGateway | None = None
+        self.recorder: RecordingPublisher | None = None
+        self.seeded: Seeded | None = None
+        self.httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # one request at a time, like a single Lambda instance
+
+    # -- lifecycle
+
+    def start(self) -> DevServer:
+        configure_environment()
+        try:
+            self._start_dynamodb()
+            from licensing import events
+
+            self.recorder = events.RecordingPublisher()
+            events.set_publisher(self.recorder)
+            self.gateway = LocalGateway()
+            self.seeded = self._seed()
+            self.httpd = ThreadingHTTPServer((self.host, self.port), _handler_class(self))
+            self.httpd.daemon_threads = True
+            self.port = self.httpd.server_address[1]
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_dynamodb(self) -> None:
+        import boto3
+
+        endpoint = user_dynamodb_endpoint()
+        if endpoint is None:
+            from devtools import motoserver
+
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log
+            self.moto = motoserver.start()
+            endpoint = self.moto.url
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+        self.dynamodb_endpoint = endpoint
+
+        from devtools.table import create_table
+        from licensing.repositories import table
+
+        table.reset_connections()  # clients made before the endpoint was set must not be reused
+        self.table_name = table.BaseItem.Meta.table_name
+        create_table(boto3.client("dynamodb", endpoint_url=endpoint), self.table_name)
+
+    def serve_forever(self) -> None:
+        _started(self.httpd).serve_forever(poll_interval=0.2)
+
+    def start_background(self) -> DevServer:
+        if self.httpd is None:
+            self.start()
+        self._thread = threading.Thread(target=self.serve_forever, name="devserver", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self.httpd is not None:
+            if self._thread is not None:
+                self.httpd.shutdown()
+                self._thread.join(timeout=5)
+                self._thread = None
+            self.httpd.server_close()
+            self.httpd = None
+        if self.recorder is not None:
+            from licensing import events
+
+            events.set_publisher(None)
+            self.recorder = None
+        if self.moto is not None:
+            self.moto.stop()
+            self.moto = None
+            if (
+                self.dynamodb_endpoint
+                and os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") == self.dynamodb_endpoint
+            ):
+                os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+            table_module = sys.modules.get("licensing.repositories.table")
+            if table_module is not None:
+                table_module.reset_connections()  # no cached client may point at the stopped server
+
+    def __enter__(self) -> DevServer:
+        return self.start_background()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- seeding
+
+    def _admin(self, method: str, path: str, body: Any) -> HttpResponse:
+        headers = {"Authorization": f"Bearer {os.environ['LICENSING_ADMIN_KEY']}"}
+        return _started(self.gateway).request(method, path, headers=headers, json_body=body)
+
+    def _existing_demo_partner(self) -> str | None:
+        """The demo partner a previous run seeded on this (user-provided) endpoint, if any.
+
+        A Scan, which is fine for a dev tool on a dev table; the API has no partner search.
+        """
+        from licensing.repositories.partners import SK
+        from licensing.repositories.table import PartnerItem
+
+        condition = (PartnerItem.SK == SK) & (PartnerItem.email == DEMO_PARTNER["email"])
+        found = sorted(PartnerItem.scan(condition), key=lambda partner: partner.created_at)
+        return found[0].id if found else None
+
+    def _seed(self) -> Seeded:
+        """Seed through the admin routes, so the real authorizer and handlers do the work."""
+        partner_id = self._existing_demo_partner() if self.moto is None else None
+        reused = partner_id is not None
+        if partner_id is None:
+            created = self._admin("POST", "/v1/admin/partners", DEMO_PARTNER)
+            if created.status != 201:
+                raise RuntimeError(f"seeding the demo partner failed: {created.status} {created.body}")
+            partner_id = str(created.json()["id"])
+        key = self._admin("POST", f"/v1/admin/partners/{partner_id}/api-keys", {"name": DEMO_KEY_NAME})
+        if key.status != 201:
+            raise RuntimeError(f"issuing the demo API key failed: {key.status} {key.body}")
+        return Seeded(partner_id, key.json()["api_key"], key.json()["key_id"], reused)
+
+    # -- requests
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        query: dict[str, list[str]],
+        body: str | bytes | None,
+    ) -> HttpResponse:
+        with self._lock:
+            if path == "/dev" or path.startswith("/dev/"):
+                return self._dev_route(method, path, query)
+            return _started(self.gateway).request(method, path, headers=headers, query=query, body=body)
+
+    def _dev_route(self, method: str, path: str, query: dict[str, list[str]]) -> HttpResponse:
+        from licensing import errors
+
+        parts = path.strip("/").split("/")
+        if method == "POST" and len(parts) == 3 and parts[1] == "pay" and parts[2]:
+            return self._pay(parts[2], query, path)
+        if method == "GET" and parts == ["dev", "events"]:
+            items = [
+                {"detail_type": event.detail_type, "event_id": event.event_id, "detail": event.detail}
+                for event in _started(self.recorder).events
+            ]
+            return _json_response(200, {"items": items})
+        return _problem(errors.NotFound("No such dev route."), path)
+
+    def _pay(self, order_id: str, query: dict[str, list[str]], path: str) -> HttpResponse:
+        """Play the payment provider: sign an event for the order and post it to the webhook."""
+        from licensing import errors
+        from licensing import secrets as licensing_secrets
+        from licensing.repositories import orders
+        from licensing.signatures import sign
+
+        event_type = (query.get("type") or ["payment.succeeded"])[-1]
+        if event_type not in PAYMENT_TYPES:
+            detail = f"type must be one of {', '.join(PAYMENT_TYPES)}."
+            return _problem(errors.ValidationFailed(detail), path)
+        order = orders.get(order_id)
+        if order is None:
+            return _problem(errors.OrderNotFound(f"No order '{order_id}'."), path)
+        amount = int(order.total_amount)
+        if query.get("amount"):
+            try:
+                amount = int(query["amount"][-1])
+            except ValueError:
+                detail = "amount must be an integer."
+                return _problem(errors.ValidationFailed(detail), path)
+        payload = {
+            "id": f"evt_dev_{uuid.uuid4().hex}",
+            "type": event_type,
+            "data": {
+                "order_id": order.id,
+                "amount": amount,
+                "currency": order.currency,
+                "payment_id": f"pay_dev_{uuid.uuid4().hex[:16]}",
+            },
+        }
+        raw = json.dumps(payload)
+        secret = licensing_secrets.payment_webhook_secrets()[0]
+        signature = sign(secret, int(time.time()), raw)
+        headers = {"Content-Type": "application/json", "Payment-Signature": signature}
+        return _started(self.gateway).request("POST", "/v1/webhooks/payments", headers=headers, body=raw)
+
+    # -- banner
+
+    def banner(self) -> str:
+        seeded = _started(self.seeded)
+        admin_key = os.environ["LICENSING_ADMIN_KEY"]
+        where = "embedded moto server, data is lost on exit" if self.moto else "from the environment"
+        partner_note = "seeded earlier, new key" if seeded.reused_partner else "EUR, 10% discount, prepaid"
+        exports = f"export API={self.url} KEY={shlex.quote(seeded.api_key)} ADMIN={shlex.quote(admin_key)}"
+        auth = '-H "Authorization: Bearer $KEY"'
+        as_json = "-H 'Content-Type: application/json'"
+        order_body = """'{"product":"business","devices":5,"years":1}'"""
+        read_id = """python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'"""
+        read_key = """python3 -c 'import json,sys; print(json.load(sys.stdin)["license_keys"][0])'"""
+        lookup_body = """"{\\"license_key\\":\\"$LICENSE\\",\\"workspace_id\\":\\"ws-demo\\"}\""""
+        lines = [
+            "",
+            "Partner licensing dev server",
+            f"  URL:               {self.url}",
+            f"  DynamoDB endpoint: {self.dynamodb_endpoint} ({where}), table {self.table_name}",
+            f"  Admin key:         {admin_key}",
+            f"  Webhook secret:    {os.environ['PAYMENT_WEBHOOK_SECRET']}",
+            f"  Demo partner:      {seeded.partner_id} (Demo Reseller, {partner_note})",
+            f"  Demo API key:      {seeded.api_key} (shown once)",
+            "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...], GET /dev/events",
+            "",
+            "Try it (bash or zsh):",
+            f"  {exports}",
+            "  curl -sS -w '\\n' $API/health",
+            f"  curl -sS -w '\\n' {auth} $API/v1/catalog",
+            f"  curl -sS -w '\\n' {auth} {as_json} -d {order_body} $API/v1/quotes",
+            f'  ORDER=$(curl -sS {auth} {as_json} -H "Idempotency-Key: demo-$RANDOM$RANDOM" '
+            f"-d {order_body} $API/v1/orders | {read_id}); echo $ORDER",
+            "  curl -sS -w '\\n' -X POST $API/dev/pay/$ORDER",
+            f"  curl -sS -w '\\n' {auth} $API/v1/orders/$ORDER",
+            f"  LICENSE=$(curl -sS {auth} $API/v1/orders/$ORDER | {read_key}); echo $LICENSE",
+            f"  curl -sS -w '\\n' {as_json} -d {lookup_body} $API/v1/lookup",
+            "  curl -sS -w '\\n' $API/dev/events",
+            "",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def _handler_class(server: DevServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "licensing-devserver"
+
+        def _dispatch(self) -> None:
+            from licensing import errors
+
+            started = time.perf_counter()
+            split = urlsplit(self.path)
+            path = unquote(split.path) or "/"
+            query = parse_qs(split.query, keep_blank_values=True)
+            headers: dict[str, str] = {}
+            for name, value in self.headers.items():
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length > 0 else b""
+            body: str | bytes | None = None
+            if raw:
+                try:
+                    body = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    body = raw  # the gateway passes it on base64-encoded, as API Gateway does
+            try:
+                response = server.handle(self.command, path, headers, query, body)
+            except Exception:
+                traceback.print_exc()
+                response = _problem(errors.InternalError("The dev server failed; see its output."), path)
+            self._write(response)
+            elapsed = (time.perf_counter() - started) * 1000
+            print(f"{self.command} {self.path} {response.status} {elapsed:.0f}ms", flush=True)
+
+        def _write(self, response: HttpResponse) -> None:
+            payload = response.body.encode("utf-8")
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                if name.lower() not in _SKIPPED_RESPONSE_HEADERS:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Silence the stdlib's access log: `_dispatch` prints one line per request."""
+
+    return Handler
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(port: int = DEFAULT_PORT, ready: threading.Event | None = None) -> None:
+    """Run the dev server in the calling thread until Ctrl-C (or SIGTERM); `ready` is set once it serves."""
+    dev = DevServer(port)
+    dev.start()
+    try:
+        print(dev.banner(), flush=True)
+        if ready is not None:
+            ready.set()
+        dev.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopping.", flush=True)
+    finally:
+        dev.stop()
+
+
+def main() -> None:
+    port = int(os.environ.get("PORT") or DEFAULT_PORT)
+    if threading.current_thread() is threading.main_thread():
+        # SIGINT too: a shell starts background jobs with SIGINT ignored, and `kill -INT` should still stop.
+        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C during start-up
+        serve(port)
+
+
+if __name__ == "__main__":
+    main()
