@@ -1,0 +1,75 @@
+"""Cold import time of each function module against `import boto3` alone.
+
+Each figure is the median of fresh interpreters (the same one as the benchmark), run one after the
+other, each timing the import alone with `time.perf_counter` (interpreter start-up excluded). Every
+module is imported once first so that its bytecode is cached, as it is in a deployed layer.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from bench.environment import REPO_ROOT, child_env
+from bench.report import markdown_table, number
+
+BASELINE = "boto3"
+FUNCTIONS = ("authorizer", "admin", "checkout", "payment_webhook", "license_lookup", "health")
+TARGET_MODULE = "functions.license_lookup.app"
+TARGET_RATIO = 1.5
+RUNS = 15
+CHILD = (
+    "import importlib, sys, time\n"
+    "start = time.perf_counter()\n"
+    "importlib.import_module(sys.argv[1])\n"
+    "print(time.perf_counter() - start)\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTime:
+    module: str
+    median_ms: float
+
+
+def _import_seconds(module: str, env: dict[str, str]) -> float:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", CHILD, module],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"importing {module} failed:\n{done.stderr}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def measure(runs: int = RUNS) -> list[ImportTime]:
+    """The baseline first, then every function module; rounds go through all modules in turn."""
+    modules = [BASELINE, *(f"functions.{name}.app" for name in FUNCTIONS)]
+    env = child_env()
+    for module in modules:
+        _import_seconds(module, env)  # warm-up: write the .pyc files
+    times: dict[str, list[float]] = {module: [] for module in modules}
+    for _ in range(runs):
+        for module in modules:
+            times[module].append(_import_seconds(module, env))
+    return [ImportTime(module, statistics.median(times[module]) * 1000) for module in modules]
+
+
+def table(results: list[ImportTime]) -> str:
+    baseline = next(result.median_ms for result in results if result.module == BASELINE)
+    rows = []
+    for result in results:
+        ratio = result.median_ms / baseline
+        target = ""
+        if result.module == TARGET_MODULE:
+            verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+            target = f"<= {number(TARGET_RATIO)}x: {verdict}"
+        name = "`import boto3` alone" if result.module == BASELINE else f"`{result.module}`"
+        rows.append([name, f"{result.median_ms:.0f}", f"{ratio:.2f}x", target])
+    return markdown_table(["module", "median ms", "vs boto3", "target"], rows, right=[1, 2])
