@@ -37,9 +37,30 @@ def build() -> dict[str, Any]:
                     operation["security"] = [{"apiKey": []}]
             document["paths"].setdefault(path, {}).update(operations)
         document["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
+    _document_lookup(document)
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document
+
+
+def _document_lookup(document: dict[str, Any]) -> None:
+    """The lookup function validates by hand (no pydantic on its cold start); its contract lives in
+    licensing.schemas.lookup, which a test keeps in step with the code."""
+    from licensing.schemas.lookup import LookupOut, LookupRequest
+
+    schemas = document["components"]["schemas"]
+    for model in (LookupRequest, LookupOut):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    operation = document["paths"]["/v1/lookup"]["post"]
+    operation["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LookupRequest"}}},
+    }
+    operation["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/LookupOut"
+    }
 
 
 if __name__ == "__main__":

@@ -1,11 +1,19 @@
-"""What the client software's lookup answers, and the first use that starts a coupon's term."""
+"""What the client software's lookup answers, and the first use that starts a coupon's term.
+
+This is the hot path, so it stays free of pydantic (which would double the lookup function's cold start):
+the request is checked by hand and the answer is a dataclass. `licensing.schemas.lookup` documents the
+same contract for OpenAPI, and a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from licensing.clock import iso
-from licensing.errors import Conflict, LicenseNotFound
+from licensing.errors import Conflict, LicenseNotFound, ValidationFailed
 from licensing.events import DomainEvent, publish
 from licensing.keys import normalize_key
 from licensing.lifecycle import LicenseStatus, expiry, status_of
@@ -13,9 +21,9 @@ from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
-from licensing.schemas.lookup import EntitlementOut, LookupOut
 
 ATTEMPTS = 3
+WORKSPACE_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _CODES = {
     LicenseStatus.EXPIRED: "EXPIRED",
     LicenseStatus.LAPSED: "LAPSED",
@@ -24,7 +32,48 @@ _CODES = {
 }
 
 
-def lookup(raw_key: str, workspace_id: str, now: datetime) -> LookupOut:
+@dataclass(frozen=True, slots=True)
+class LookupRequest:
+    license_key: str
+    workspace_id: str
+
+    @classmethod
+    def from_json(cls, body: Any) -> LookupRequest:
+        if not isinstance(body, dict):
+            raise ValidationFailed(
+                "body: a JSON object is required", errors=[_error("body", "object required")]
+            )
+        errors = [
+            _error(f"body.{name}", "Extra inputs are not permitted") for name in sorted(set(body) - _FIELDS)
+        ]
+        key, workspace = body.get("license_key"), body.get("workspace_id")
+        if not isinstance(key, str) or not 1 <= len(key) <= 64:
+            errors.append(_error("body.license_key", "a string of 1 to 64 characters is required"))
+        if not isinstance(workspace, str) or not WORKSPACE_ID.fullmatch(workspace):
+            errors.append(_error("body.workspace_id", "1 to 128 visible ASCII characters are required"))
+        if errors:
+            raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+        return cls(license_key=key, workspace_id=workspace)  # type: ignore[arg-type]
+
+
+_FIELDS = {"license_key", "workspace_id"}
+
+
+def _error(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
+
+
+@dataclass(frozen=True, slots=True)
+class LookupAnswer:
+    valid: bool
+    code: str  # VALID, EXPIRED, LAPSED, REVOKED, REDEEMED or WORKSPACE_MISMATCH
+    license: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"valid": self.valid, "code": self.code, "license": self.license}
+
+
+def lookup(raw_key: str, workspace_id: str, now: datetime) -> LookupAnswer:
     """One read for a known key; a coupon's first lookup also activates it for `workspace_id`."""
     key = normalize_key(raw_key)  # a malformed key never reaches the database
     license = license_repo.get(key)
@@ -72,24 +121,23 @@ def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
     return True
 
 
-def entitlement_out(license: LicenseItem, now: datetime, *, show_workspace: bool) -> EntitlementOut:
-    return EntitlementOut(
-        key=license.key,
-        product=license.product,
-        devices=int(license.devices),
-        term_months=int(license.term_months),
-        status=status_of(license, now).value,
-        activated_at=iso(license.activated_at) if license.activated_at else None,
-        expires_at=iso(license.expires_at) if license.expires_at else None,
-        workspace_id=license.workspace_id if show_workspace else None,
-    )
+def entitlement(license: LicenseItem, now: datetime, *, show_workspace: bool) -> dict[str, Any]:
+    """What the client software may see: no partner, note or customer data."""
+    return {
+        "key": license.key,
+        "product": license.product,
+        "devices": int(license.devices),
+        "term_months": int(license.term_months),
+        "status": status_of(license, now).value,
+        "activated_at": iso(license.activated_at) if license.activated_at else None,
+        "expires_at": iso(license.expires_at) if license.expires_at else None,
+        "workspace_id": license.workspace_id if show_workspace else None,
+    }
 
 
-def _answer(license: LicenseItem, status: LicenseStatus, workspace_id: str, now: datetime) -> LookupOut:
+def _answer(license: LicenseItem, status: LicenseStatus, workspace_id: str, now: datetime) -> LookupAnswer:
     same_workspace = license.workspace_id == workspace_id
     code = _CODES.get(status, "VALID" if same_workspace else "WORKSPACE_MISMATCH")
-    return LookupOut(
-        valid=code == "VALID",
-        code=code,  # type: ignore[arg-type]
-        license=entitlement_out(license, now, show_workspace=same_workspace),
+    return LookupAnswer(
+        valid=code == "VALID", code=code, license=entitlement(license, now, show_workspace=same_workspace)
     )

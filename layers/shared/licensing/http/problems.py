@@ -66,6 +66,10 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
     def _invalid_request(error: RequestValidationError) -> Response[str]:
         return refuse(validation_problem(list(error.errors())))
 
+    @app.exception_handler(json.JSONDecodeError)
+    def _not_json(_: json.JSONDecodeError) -> Response[str]:  # bodies read without pydantic
+        return refuse(MalformedJson("The request body could not be parsed as JSON."))
+
     @app.not_found
     def _no_route(_: Exception) -> Response[str]:
         return problem_response(app, NotFound("No such route."))

@@ -5,23 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ValidationError
 
 from licensing.errors import Forbidden, InvalidIdempotencyKey, Unauthorized
-from licensing.http.problems import register_problem_handlers, validation_problem
+from licensing.http.problems import register_problem_handlers
 from licensing.observability import logger, metrics
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
-def create_app() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+def create_app(*, validation: bool = True) -> APIGatewayRestResolver:
+    """A resolver with problem handlers; `validation=False` keeps pydantic out of a function's cold start."""
+    app = APIGatewayRestResolver(enable_validation=validation)
     register_problem_handlers(app)
     return app
 
@@ -76,11 +75,3 @@ def api_handler(
     return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
         metrics.log_metrics(resolve)
     )
-
-
-def parse_body(model: type[ModelT], raw: str) -> ModelT:
-    """Validate a body read by hand (the webhook must check its signature on the raw bytes first)."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as error:
-        raise validation_problem([dict(e) for e in error.errors()]) from None
