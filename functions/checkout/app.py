@@ -1,9 +1,11 @@
 """Checkout: the partner's catalog and quotes, placing orders, and reading them back."""
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing import checkout, clock, views
 from licensing.http import api_handler, create_app, idempotency_key, principal
+from licensing.observability import metrics
 from licensing.repositories import partners as partner_repo
 from licensing.repositories.table import PartnerItem
 from licensing.schemas.catalog import CatalogOut, QuoteOut, QuoteRequest
@@ -29,6 +31,8 @@ def create_quote(quote: QuoteRequest) -> QuoteOut:
 @app.post("/v1/orders")
 def create_order(order: OrderRequest) -> Response[OrderOut]:
     status, body = checkout.place_order(_partner(), order, idempotency_key(app), clock.now())
+    metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=order.licenses)
     return Response(status_code=status, content_type="application/json", body=body)
 
 

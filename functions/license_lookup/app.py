@@ -7,6 +7,7 @@ from typing import Any
 
 from licensing import activation, clock
 from licensing.http import api_handler, create_app
+from licensing.observability import count_by
 
 app = create_app(validation=False)
 
@@ -14,7 +15,9 @@ app = create_app(validation=False)
 @app.post("/v1/lookup")
 def lookup() -> dict[str, Any]:
     request = activation.LookupRequest.from_json(app.current_event.json_body)
-    return activation.lookup(request.license_key, request.workspace_id, clock.now()).as_json()
+    answer = activation.lookup(request.license_key, request.workspace_id, clock.now())
+    count_by(name="LicenseLookups", dimension="code", value=answer.code)
+    return answer.as_json()
 
 
 lambda_handler = api_handler(app, traced=False)

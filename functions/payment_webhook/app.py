@@ -3,6 +3,7 @@
 from licensing import clock, payments, secrets, signatures
 from licensing.http import api_handler, create_app
 from licensing.http.parsing import parse_body
+from licensing.observability import count_by
 from licensing.schemas.payments import PaymentEventIn, WebhookOut
 
 app = create_app()
@@ -19,7 +20,9 @@ def receive_payment_event() -> WebhookOut:
         int(now.timestamp()),
     )
     event = parse_body(PaymentEventIn, raw_body)
-    return WebhookOut(received=True, event_id=event.id, outcome=payments.handle(event, now))
+    outcome = payments.handle(event, now)
+    count_by(name="PaymentEvents", dimension="outcome", value=outcome)
+    return WebhookOut(received=True, event_id=event.id, outcome=outcome)
 
 
 lambda_handler = api_handler(app)

@@ -3,6 +3,14 @@ environment variables in template.yaml). The Tracer lives in `licensing.tracing`
 SDK costs about as much as importing boto3, so the lookup hot path goes without it."""
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 logger = Logger()
 metrics = Metrics()
+
+
+def count_by(*, name: str, dimension: str, value: str) -> None:
+    """One count with its own dimension (e.g. lookups by answer code), flushed at once so it never
+    leaks its dimension onto the function's other metrics."""
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
+        metric.add_dimension(name=dimension, value=value)
