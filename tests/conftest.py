@@ -115,9 +115,11 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Any:
 class CallCounter:
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.params: list[dict[str, Any]] = []
 
     def reset(self) -> None:
         self.calls.clear()
+        self.params.clear()
 
     def __len__(self) -> int:
         return len(self.calls)
@@ -132,6 +134,7 @@ def ddb_calls(monkeypatch: pytest.MonkeyPatch) -> CallCounter:
     def counting(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
         if self.meta.service_model.service_name == "dynamodb":
             counter.calls.append(operation_name)
+            counter.params.append(api_params)
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)

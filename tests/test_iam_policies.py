@@ -1,0 +1,118 @@
+"""Least privilege, checked against behaviour: every DynamoDB action a function is seen to use in a
+representative flow is granted to it in template.yaml, on the resource it touches."""
+
+from __future__ import annotations
+
+import contextvars
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from devtools.gateway import LocalGateway, load_template
+from tests.support import Partner, WebhookSender
+
+current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def granted() -> dict[str, dict[str, set[str]]]:
+    """module -> {"table": actions on the table ARN, "index": actions on its indexes}."""
+    template = load_template()
+    grants: dict[str, dict[str, set[str]]] = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        module = "functions." + resource["Properties"]["CodeUri"].strip("/").split("/")[-1] + ".app"
+        scopes: dict[str, set[str]] = {"table": set(), "index": set()}
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                resources = (
+                    statement["Resource"]
+                    if isinstance(statement["Resource"], list)
+                    else [statement["Resource"]]
+                )
+                dynamodb = {a.split(":", 1)[1] for a in actions if a.startswith("dynamodb:")}
+                for target in resources:
+                    scopes["index" if "/index/" in str(target) else "table"] |= dynamodb
+        grants[module] = scopes
+    return grants
+
+
+def iam_actions(operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    if operation == "TransactWriteItems":
+        return [("table", TRANSACT_ACTIONS[next(iter(item))]) for item in params["TransactItems"]]
+    if operation == "TransactGetItems":
+        return [("table", "GetItem")]
+    return [("index" if params.get("IndexName") else "table", operation)]
+
+
+@pytest.fixture
+def usage(
+    gateway: LocalGateway, ddb_calls, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, set[tuple[str, str]]]:
+    """Attribute every DynamoDB call to the function module that made it."""
+    seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    original_handler = LocalGateway.handler
+
+    def attributed(self: LocalGateway, module: str) -> Any:
+        handler = original_handler(self, module)
+
+        def run(event: Any, context: Any) -> Any:
+            token = current_module.set(module)
+            start = len(ddb_calls.calls)
+            try:
+                return handler(event, context)
+            finally:
+                for operation, params in zip(ddb_calls.calls[start:], ddb_calls.params[start:], strict=True):
+                    seen[module].update(iam_actions(operation, params))
+                current_module.reset(token)
+
+        return run
+
+    monkeypatch.setattr(LocalGateway, "handler", attributed)
+    return seen
+
+
+def test_every_action_used_is_granted(
+    usage, partner: Partner, monthly_partner: Partner, webhook: WebhookSender
+) -> None:
+    admin = partner.api.with_key("admin-test-key")
+    admin.patch(f"/v1/admin/partners/{partner.id}", {"discount_percent": 5})
+    admin.get(f"/v1/admin/partners/{partner.id}")
+    partner.api.get("/v1/catalog")
+    partner.api.post("/v1/quotes", {"product": "home", "devices": 1, "years": 1})
+    order = partner.order(idempotency_key="iam", licenses=150).json()
+    partner.order(idempotency_key="iam", licenses=150)  # replay
+    monthly_partner.order(licenses=120, idempotency_key="iam-monthly")
+    monthly_partner.order(licenses=120, idempotency_key="iam-monthly")  # replay of a monthly order
+    webhook.pay(order)
+    keys = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"]
+    client = partner.api.with_key(None)
+    client.post("/v1/lookup", {"license_key": keys[0], "workspace_id": "ws"})
+    client.post("/v1/lookup", {"license_key": keys[0], "workspace_id": "ws"})
+    webhook.pay(order, type="payment.refunded")
+    webhook.pay(partner.order().json(), type="payment.failed")
+    admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
+
+    grants = granted()
+    assert {
+        "functions.admin.app",
+        "functions.checkout.app",
+        "functions.payment_webhook.app",
+        "functions.license_lookup.app",
+        "functions.authorizer.app",
+    } <= set(usage)
+    missing = {
+        module: sorted(f"{scope}:{action}" for scope, action in used if action not in grants[module][scope])
+        for module, used in usage.items()
+    }
+    assert {module: actions for module, actions in missing.items() if actions} == {}
