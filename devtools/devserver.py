@@ -136,7 +136,7 @@ def _started(value: T | None) -> T:
 
 def _problem(error: DomainError, path: str) -> HttpResponse:
     """The same RFC 9457 problem the functions answer with (`licensing.http.problems`)."""
-    from licensing.http.problems import CONTENT_TYPE, problem_body
+    from licensing.http.problem_details import CONTENT_TYPE, problem_body
 
     body = problem_body(
         error.status, error.code, error.title, error.detail, instance=path, **error.extensions

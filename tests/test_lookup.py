@@ -190,3 +190,27 @@ def test_lookup_answer_matches_the_documented_schema(client: Api, keys: list[str
     for workspace in ("ws-1", "ws-2"):
         answer = look_up(client, keys[0], workspace)
         assert LookupOut.model_validate(answer).model_dump(mode="json") == answer
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"), [("{", "MALFORMED_JSON"), ("[1,", "MALFORMED_JSON"), ("", "VALIDATION_ERROR")]
+)
+def test_lookup_body_that_is_not_json(client: Api, raw: str, code: str) -> None:
+    assert_problem(
+        client.post("/v1/lookup", body=raw, headers={"Content-Type": "application/json"}), 400, code
+    )
+
+
+def test_unexpected_failure_is_a_500_problem_without_details(
+    client: Api, keys: list[str], monkeypatch
+) -> None:
+    from licensing import activation
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(activation.license_repo, "get", broken)
+    response = client.post("/v1/lookup", {"license_key": keys[0], "workspace_id": "ws"})
+    problem = assert_problem(response, 500, "INTERNAL_ERROR")
+    assert "secret internals" not in response.body
+    assert problem["request_id"]

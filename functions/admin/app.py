@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from licensing import auth, clock, partners, views
 from licensing.clock import iso
-from licensing.http import api_handler, create_app, principal
+from licensing.http.resolver import api_handler, create_app, principal
 from licensing.repositories import api_keys as api_key_repo
 from licensing.repositories import partners as partner_repo
 from licensing.schemas.partners import ApiKeyCreate, ApiKeyCreated, PartnerCreate, PartnerOut, PartnerUpdate

@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing import checkout, clock, views
-from licensing.http import api_handler, create_app, idempotency_key, principal
+from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
 from licensing.observability import metrics
 from licensing.repositories import partners as partner_repo
 from licensing.repositories.table import PartnerItem

@@ -1,6 +1,6 @@
 """Liveness for load balancers and uptime checks: no authentication, no database."""
 
-from licensing.http import api_handler, create_app
+from licensing.http.resolver import api_handler, create_app
 
 app = create_app()
 

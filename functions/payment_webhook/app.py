@@ -1,8 +1,8 @@
 """Signed events from the payment provider: paid, failed, refunded."""
 
 from licensing import clock, payments, secrets, signatures
-from licensing.http import api_handler, create_app
 from licensing.http.parsing import parse_body
+from licensing.http.resolver import api_handler, create_app
 from licensing.observability import count_by
 from licensing.schemas.payments import PaymentEventIn, WebhookOut
 

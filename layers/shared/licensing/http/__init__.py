@@ -1,5 +1,2 @@
-"""HTTP plumbing shared by the API functions: the resolver factory, problems and the caller's identity."""
-
-from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
-
-__all__ = ["api_handler", "create_app", "idempotency_key", "principal"]
+"""HTTP plumbing: problem details (framework-free), the Powertools resolver factory and the caller's
+identity, and lean Lambda proxy helpers for the lookup hot path. Import the module you need."""

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from licensing.http.problems import validation_problem
+from licensing.http.problem_details import validation_problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -1,56 +1,21 @@
-"""The one place where errors become RFC 9457 problem details (`application/problem+json`)."""
+"""Problem responses for the Powertools resolvers: every error a route raises, validation failures,
+unknown routes and the unexpected, mapped through `licensing.http.problem_details`."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from licensing.errors import DomainError, InternalError, MalformedJson, NotFound, ValidationFailed
+from licensing.errors import DomainError, InternalError, MalformedJson, NotFound
+from licensing.http.problem_details import CONTENT_TYPE, problem_for, validation_problem
 from licensing.observability import logger
-
-PROBLEM_TYPE_BASE = "https://licensing.example.com/problems/"
-CONTENT_TYPE = "application/problem+json"
-
-
-def problem_body(status: int, code: str, title: str, detail: str, **extensions: Any) -> dict[str, Any]:
-    return {
-        "type": PROBLEM_TYPE_BASE + code.lower().replace("_", "-"),
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        **extensions,
-    }
 
 
 def problem_response(app: APIGatewayRestResolver, error: DomainError) -> Response[str]:
-    event = app.current_event
-    body = problem_body(
-        error.status,
-        error.code,
-        error.title,
-        error.detail,
-        instance=event.request_context.request_id,
-        request_id=event.request_context.request_id,
-        **error.extensions,
-    )
+    body = problem_for(error, app.current_event.request_context.request_id)
     return Response(status_code=error.status, content_type=CONTENT_TYPE, body=json.dumps(body))
-
-
-def _field(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location)
-
-
-def validation_problem(errors: list[dict[str, Any]]) -> DomainError:
-    """Translate pydantic's findings into one clear 400 problem that names each bad field."""
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return MalformedJson("The request body could not be parsed as JSON.")
-    fields = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in errors]
-    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return ValidationFailed(summary, errors=fields)
 
 
 def register_problem_handlers(app: APIGatewayRestResolver) -> None:

@@ -1,0 +1,50 @@
+"""The one place where errors become RFC 9457 problem details (`application/problem+json`).
+
+Free of any web framework: the Powertools resolvers (`licensing.http.problems`) and the lean lookup
+handler (`licensing.http.proxy`) both answer with these bodies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from licensing.errors import DomainError, MalformedJson, ValidationFailed
+
+PROBLEM_TYPE_BASE = "https://licensing.example.com/problems/"
+CONTENT_TYPE = "application/problem+json"
+
+
+def problem_body(status: int, code: str, title: str, detail: str, **extensions: Any) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + code.lower().replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extensions,
+    }
+
+
+def problem_for(error: DomainError, request_id: str | None) -> dict[str, Any]:
+    """The problem body of a domain error; `instance` names this occurrence by its request id."""
+    return problem_body(
+        error.status,
+        error.code,
+        error.title,
+        error.detail,
+        instance=request_id,
+        request_id=request_id,
+        **error.extensions,
+    )
+
+
+def validation_problem(errors: list[dict[str, Any]]) -> DomainError:
+    """Translate pydantic's findings into one clear 400 problem that names each bad field."""
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return MalformedJson("The request body could not be parsed as JSON.")
+    fields = [
+        {"field": ".".join(str(part) for part in e.get("loc", ())), "message": e.get("msg", "invalid")}
+        for e in errors
+    ]
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return ValidationFailed(summary, errors=fields)
