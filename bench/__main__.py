@@ -37,7 +37,7 @@ def main() -> int:
         "\nIn process against moto, interleaved call by call: the absolute figures are moto's, "
         "the ratio is the overhead our code adds to the one `GetItem` a lookup makes.\n"
     )
-    print(f"### Cold import time (median of {imports.RUNS} fresh interpreters)\n")
+    print(f"### Cold import time ({imports.RUNS} rounds of fresh interpreters)\n")
     print(imports.table(import_times))
     print("\nTimed inside the child around the import alone; interpreter start-up is excluded.\n")
     print(f"Measured on {report.machine()}. Run time {time.perf_counter() - started:.0f} s.")
