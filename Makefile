@@ -14,6 +14,10 @@ PY313_IS_313 := $(shell [ -n "$(PY313)" ] && "$(PY313)" -c 'import sys; print(in
 
 VENV  ?= .venv
 TOOLS ?= .venv-tools
+# The oldest Python the code supports (3.11): the tests run on it too when the machine has one.
+PY311 := $(shell for c in python3.11 $$(ls -d /root/.pyenv/versions/3.11*/bin/python3.11 2>/dev/null | sort -rV); do \
+	  if "$$c" -V >/dev/null 2>&1; then "$$c" -c 'import sys; print(sys.executable)'; break; fi; done)
+VENV311 ?= .venv-py311
 SAM_CLI_VERSION ?= 1.170.0
 PORT ?= 3000
 
@@ -27,7 +31,7 @@ VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 
-.PHONY: help check-python print-python versions venv tools-venv dev test lint format bench build openapi clean distclean
+.PHONY: help check-python print-python versions venv tools-venv dev test test-oldest-python lint format bench build openapi clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -86,13 +90,24 @@ dev: venv
 
 test: venv tools-venv
 	@$(MAKE) lint
-	@echo "== pytest"
+	@echo "== pytest ($$($(VENV)/bin/python -V))"
 	$(VENV)/bin/pytest
+	@$(MAKE) test-oldest-python
 	@echo "== cfn-lint"
 	$(VENV)/bin/cfn-lint template.yaml
 	@echo "== sam validate --lint"
 	$(SAM) validate --lint
 	@$(MAKE) build
+
+# The suite again on Python 3.11, the oldest supported; skipped (with a note) where there is none.
+test-oldest-python:
+	@if [ -z "$(PY311)" ]; then echo "== no Python 3.11 here: skipping the 3.11 run"; exit 0; fi; \
+	if ! $(VENV311)/bin/python -V >/dev/null 2>&1; then "$(PY311)" -m venv $(VENV311); fi; \
+	if [ ! -f $(VENV311)/.installed.stamp ] || [ pyproject.toml -nt $(VENV311)/.installed.stamp ]; then \
+	  $(VENV311)/bin/python -m pip install -q --upgrade "pip>=25.1" && \
+	  $(VENV311)/bin/python -m pip install -q --group dev && touch $(VENV311)/.installed.stamp; fi; \
+	echo "== pytest ($$($(VENV311)/bin/python -V))"; \
+	$(VENV311)/bin/pytest -p no:cacheprovider
 
 lint: venv
 	@echo "== ruff check"
@@ -126,4 +141,4 @@ clean:
 	find . -path './.venv*' -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(TOOLS)
+	rm -rf $(VENV) $(TOOLS) $(VENV311)
