@@ -17,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 from licensing.repositories.table import connection
 
 MAX_ITEMS = 100
-_KIND_ORDER = ("check", "delete", "put", "update")  # the order PynamoDB sends them in
+_KIND_ORDER = ("check", "delete", "put", "update")  # the order PynamoDB sends them in (pinned by a test)
 T = TypeVar("T")
 
 
@@ -57,17 +57,10 @@ class Transaction:
         versioned: bool = True,
     ) -> Transaction:
         def op(tx: TransactWrite) -> None:
-            tx.update(item, actions, condition=condition, add_version_condition=versioned)
+            # A fresh list each attempt: PynamoDB appends its version increment to the list it is given.
+            tx.update(item, list(actions), condition=condition, add_version_condition=versioned)
 
         self._ops.append(("update", label, op))
-        return self
-
-    def check(
-        self, model: type[Model], hash_key: str, range_key: str, condition: Condition, label: str = ""
-    ) -> Transaction:
-        self._ops.append(
-            ("check", label, lambda tx: tx.condition_check(model, hash_key, range_key, condition))
-        )
         return self
 
     def commit(self) -> None:
