@@ -206,3 +206,21 @@ def test_malformed_json_is_a_400(partner: Partner, raw: str, code: str) -> None:
 def test_invalid_idempotency_key_is_a_400(partner: Partner) -> None:
     assert_problem(partner.order(idempotency_key="x" * 256), 400, "INVALID_IDEMPOTENCY_KEY")
     assert order_count(partner.api) == 0
+
+
+def test_replay_answers_as_first_even_after_the_partner_changed(partner: Partner, admin: Api) -> None:
+    first = partner.order(idempotency_key="before-change")
+    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": "dist_1", "discount_percent": 30})
+    again = partner.order(idempotency_key="before-change")
+    assert (again.status, again.json()) == (201, first.json())
+    assert_problem(partner.order(idempotency_key="after-change"), 403, "DIRECT_PURCHASE_DISABLED")
+
+
+def test_expired_idempotency_record_no_longer_holds_the_key(partner: Partner, frozen_now) -> None:
+    from datetime import timedelta
+
+    first = partner.order(idempotency_key="day-old").json()
+    frozen_now(frozen_now() + timedelta(hours=25))  # past the 24 h retention, before TTL deletion
+    second = partner.order(idempotency_key="day-old").json()
+    assert second["id"] != first["id"]
+    assert order_count(partner.api) == 2

@@ -95,13 +95,43 @@ def test_amount_or_currency_mismatch_issues_nothing(
     assert not [i for i in LicenseItem.scan() if i.SK == "LICENSE"]
 
 
-def test_failed_payment_marks_the_order_failed(partner: Partner, webhook: WebhookSender) -> None:
+def test_failed_payment_marks_the_order_failed_until_a_retry_succeeds(
+    partner: Partner, webhook: WebhookSender
+) -> None:
     order = partner.order().json()
     assert webhook.pay(order, type="payment.failed").json()["outcome"] == "payment_failed"
-    assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "payment_failed"
-    late = webhook.pay(order)  # a success after the failure changes nothing
-    assert late.json()["outcome"] == "ignored_order_not_awaiting_payment"
-    assert partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"] == []
+    failed = partner.api.get(f"/v1/orders/{order['id']}").json()
+    assert (failed["status"], failed["payment"]["status"], failed["license_keys"]) == (
+        "payment_failed",
+        "failed",
+        [],
+    )
+    assert webhook.pay(order, type="payment.failed").json()["outcome"] == "ignored_order_not_awaiting_payment"
+    # the customer retries with another card: the success still fulfils the order
+    assert webhook.pay(order).json()["outcome"] == "fulfilled"
+    paid = partner.api.get(f"/v1/orders/{order['id']}").json()
+    assert (paid["status"], len(paid["license_keys"])) == ("fulfilled", 1)
+
+
+def test_refund_before_the_payment_is_refused_unrecorded_so_it_is_redelivered(
+    partner: Partner, webhook: WebhookSender
+) -> None:
+    order = partner.order(licenses=2).json()
+    early = webhook.pay(order, type="payment.refunded", event_id="evt_refund")
+    assert_problem(early, 409, "ORDER_NOT_PAID_YET")
+    assert webhook.pay(order).json()["outcome"] == "fulfilled"
+    assert webhook.pay(order, type="payment.refunded", event_id="evt_refund").json()["outcome"] == "refunded"
+    assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "refunded"
+
+
+def test_partial_refund_is_recorded_and_revokes_nothing(partner: Partner, webhook: WebhookSender) -> None:
+    order = partner.order(licenses=2).json()
+    webhook.pay(order)
+    partial = webhook.send(order["id"], 100, type="payment.refunded", event_id="evt_partial")
+    assert partial.json()["outcome"] == "partial_refund_recorded"
+    assert PaymentEventItem.get("PAYMENTEVENT#evt_partial", "EVENT").amount == 100
+    stored = partner.api.get(f"/v1/orders/{order['id']}").json()
+    assert (stored["status"], stored["licenses_unused"]) == ("fulfilled", 2)
 
 
 def test_refund_revokes_only_unused_keys(partner: Partner, webhook: WebhookSender) -> None:
@@ -127,10 +157,11 @@ def test_refund_revokes_only_unused_keys(partner: Partner, webhook: WebhookSende
     assert partner.api.get(f"/v1/orders/{order['id']}").json()["licenses_unused"] == 0
 
 
-def test_refund_of_an_unpaid_order_is_ignored(partner: Partner, webhook: WebhookSender) -> None:
+def test_refund_of_a_failed_order_is_recorded_only(partner: Partner, webhook: WebhookSender) -> None:
     order = partner.order().json()
+    webhook.pay(order, type="payment.failed")
     assert webhook.pay(order, type="payment.refunded").json()["outcome"] == "ignored_order_not_refundable"
-    assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "pending_payment"
+    assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "payment_failed"
 
 
 def test_unknown_order_is_acknowledged_and_recorded(webhook: WebhookSender) -> None:
@@ -209,7 +240,9 @@ def test_signed_but_invalid_body_is_400(partner: Partner, webhook: WebhookSender
     assert table_snapshot() == before
 
 
-def test_fulfilment_resumes_after_a_crash(partner: Partner, webhook: WebhookSender, monkeypatch) -> None:
+def test_fulfilment_resumes_after_a_crash(
+    partner: Partner, webhook: WebhookSender, monkeypatch, recorded_events: RecordingPublisher
+) -> None:
     """A worker that dies after paying the order but before writing every chunk leaves it `fulfilling`;
     the provider's redelivery of the same event finishes the job with the same keys, none twice."""
     from licensing import fulfilment
@@ -232,9 +265,12 @@ def test_fulfilment_resumes_after_a_crash(partner: Partner, webhook: WebhookSend
     assert half["status"] == "fulfilling"
     assert sum(1 for i in LicenseItem.scan() if i.SK == "LICENSE") == 98 + 100
 
+    assert not [e for e in recorded_events.events if e.detail_type == "LicensesIssued"]
     monkeypatch.setattr(fulfilment, "_write", real_write)
     retried = webhook.pay(order, event_id="evt_crash")
     assert retried.status == 200
+    issued = [e for e in recorded_events.events if e.detail_type == "LicensesIssued"]
+    assert len(issued) == 1  # the worker that finished the order announces it
     done = partner.api.get(f"/v1/orders/{order['id']}").json()
     assert done["status"] == "fulfilled"
     assert done["license_keys"] == half["license_keys"]

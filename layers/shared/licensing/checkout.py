@@ -9,7 +9,7 @@ from typing import Any
 
 from licensing import fulfilment, views
 from licensing.catalog import Catalog, load_catalog
-from licensing.errors import DirectPurchaseDisabled, IdempotencyKeyReused, OrderNotFound
+from licensing.errors import DirectPurchaseDisabled, DomainError, IdempotencyKeyReused, OrderNotFound
 from licensing.events import DomainEvent, publish
 from licensing.ids import new_id
 from licensing.pricing import Quote, partner_price_per_device_year, quote
@@ -103,14 +103,26 @@ def place_order(
 ) -> tuple[int, dict[str, Any]]:
     """Create the order (and, for monthly partners, its keys) exactly once per Idempotency-Key.
 
-    Returns the HTTP status and body: 201 and the new order, or the first answer again on a replay.
+    Returns the HTTP status and body: 201 and the new order, or the first answer again on a replay
+    (even when the partner or the catalog changed since, and the request would now be refused).
     """
+    fingerprint = request_fingerprint("POST /v1/orders", request.model_dump(mode="json"))
+    try:
+        return _place(partner, request, idempotency_key, fingerprint, now)
+    except DomainError:
+        if idempotency_key and (replay := _replay(partner.id, idempotency_key, fingerprint, now)):
+            return replay
+        raise
+
+
+def _place(
+    partner: PartnerItem, request: OrderRequest, idempotency_key: str | None, fingerprint: str, now: datetime
+) -> tuple[int, dict[str, Any]]:
     if partner.distributor_id:
         raise DirectPurchaseDisabled(
             f"Your account buys through distributor '{partner.distributor_id}'; please order there.",
             distributor_id=partner.distributor_id,
         )
-    fingerprint = request_fingerprint("POST /v1/orders", request.model_dump(mode="json"))
     priced = quote_for(partner, request)
     order = _new_order(partner, request, priced, now)
     tx = Transaction()
@@ -142,9 +154,8 @@ def place_order(
             if replay:
                 return replay
         raise
-    if issue and issue.rest:
-        fulfilment.write_rest(order.id, issue.rest, now)
-    publish(_placed_event(order))
+    if not (issue and issue.rest) or fulfilment.write_rest(order.id, issue.rest, now):
+        publish(_placed_event(order, body["status"]))  # by the one worker that finished the order
     return 201, body
 
 
@@ -158,15 +169,15 @@ def _answer(order: OrderItem, now: datetime) -> dict[str, Any]:
 
 def _replay(partner_id: str, key: str, fingerprint: str, now: datetime) -> tuple[int, dict[str, Any]] | None:
     record = idempotency_repo.get(partner_id, key)
-    if record is None:
+    if record is None or record.ttl <= now.timestamp():  # DynamoDB deletes expired items lazily
         return None
     if record.request_hash != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key was first used with a different request body.")
     if record.order_id and record.response.get("payment", {}).get("status") == "billed_monthly":
         # a monthly order's keys may still be half written if the first attempt stopped early
         order = order_repo.get(record.order_id, consistent=True)
-        if order is not None:
-            fulfilment.resume(order, now)
+        if order is not None and fulfilment.resume(order, now):
+            publish(_placed_event(order, record.response["status"]))
     return int(record.status_code), dict(record.response)
 
 
@@ -178,14 +189,14 @@ def order_for(partner_id: str, order_id: str) -> tuple[OrderItem, OrderUsageItem
     return found
 
 
-def _placed_event(order: OrderItem) -> DomainEvent:
+def _placed_event(order: OrderItem, status: str) -> DomainEvent:
     return DomainEvent(
         "OrderPlaced",
         event_id=f"order-placed:{order.id}",
         detail={
             "order_id": order.id,
             "partner_id": order.partner_id,
-            "status": order.status,
+            "status": status,
             "licenses": int(order.licenses),
             "total": {"amount": int(order.total_amount), "currency": order.currency},
         },

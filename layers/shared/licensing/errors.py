@@ -1,6 +1,6 @@
 """Typed domain errors. Each carries its HTTP status and a stable UPPER_SNAKE_CASE code.
 
-They are turned into RFC 9457 problems in exactly one place: `licensing.http.problems`.
+They are turned into RFC 9457 problems in exactly one place: `licensing.http.problem_details`.
 """
 
 from __future__ import annotations
@@ -102,6 +102,11 @@ class Conflict(DomainError):
 class IdempotencyKeyReused(Conflict):
     code = "IDEMPOTENCY_KEY_REUSED"
     title = "This Idempotency-Key was used with another request"
+
+
+class OrderNotPaidYet(Conflict):
+    code = "ORDER_NOT_PAID_YET"
+    title = "The order has not been paid yet"
 
 
 class OrderBusy(Conflict):

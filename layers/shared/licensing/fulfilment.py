@@ -88,15 +88,17 @@ def _write(licenses: list[LicenseItem]) -> None:
             pending = [license for license in pending if license.key not in existing]
 
 
-def write_rest(order_id: str, licenses: list[LicenseItem], now: datetime) -> None:
+def write_rest(order_id: str, licenses: list[LicenseItem], now: datetime) -> bool:
+    """Write the remaining licenses, then mark the order fulfilled. True for the one worker whose
+    update made it fulfilled (it announces the order); False when a concurrent worker got there first."""
     for chunk in chunks(licenses, MAX_ITEMS):
         _write(chunk)
-    order_repo.mark_fulfilled(order_id, now)
+    return order_repo.mark_fulfilled(order_id, now)
 
 
-def resume(order: OrderItem, now: datetime) -> None:
-    """Finish an order left `fulfilling` by a worker that stopped half-way; harmless if none did."""
+def resume(order: OrderItem, now: datetime) -> bool:
+    """Finish an order left `fulfilling` by a worker that stopped half-way; True if this call finished it."""
     if order.status != OrderStatus.FULFILLING:
-        return
+        return False
     issued_at = order.paid_at or order.created_at
-    write_rest(order.id, licenses_for(order, list(order.license_keys), issued_at), now)
+    return write_rest(order.id, licenses_for(order, list(order.license_keys), issued_at), now)

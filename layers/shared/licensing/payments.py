@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing import fulfilment
-from licensing.errors import OrderBusy
+from licensing.errors import OrderBusy, OrderNotPaidYet
 from licensing.events import DomainEvent, publish
 from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
@@ -25,6 +25,7 @@ REFUNDED = "refunded"
 DUPLICATE = "duplicate"
 NOT_AWAITING_PAYMENT = "ignored_order_not_awaiting_payment"
 NOT_REFUNDABLE = "ignored_order_not_refundable"
+PARTIAL_REFUND = "partial_refund_recorded"
 UNKNOWN_ORDER = "ignored_unknown_order"
 
 
@@ -58,9 +59,9 @@ def _record_only(event: PaymentEventIn, now: datetime, outcome: str) -> str:
 
 def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     if order.status == OrderStatus.FULFILLING and order.payment_event_id == event.id:
-        fulfilment.resume(order, now)  # a redelivery after the first attempt stopped half-way
+        _resume(order, now)  # a redelivery after the first attempt stopped half-way
         return DUPLICATE
-    if order.status != OrderStatus.PENDING_PAYMENT:
+    if order.status not in order_repo.PAYABLE:  # a declined card may be followed by a success
         return _record_only(event, now, NOT_AWAITING_PAYMENT)
     if (event.data.amount, event.data.currency) != (int(order.total_amount), order.currency):
         return _transition(event, order, now, outcome=MISMATCH, to_status=OrderStatus.PAYMENT_MISMATCH)
@@ -81,25 +82,28 @@ def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         license_repo.add_issue(tx, license)
     if (lost := _commit_or_lose(tx, event, now)) is not None:
         return lost
-    if issue.rest:
-        fulfilment.write_rest(order.id, issue.rest, now)
+    if not issue.rest or fulfilment.write_rest(order.id, issue.rest, now):
+        _publish_paid(order, issue.keys, event.data.payment_id)  # by the one worker that finished it
+    return FULFILLED
+
+
+def _resume(order: OrderItem, now: datetime) -> None:
+    """Finish an order a stopped worker left `fulfilling`, and publish what that worker could not (the
+    events' ids are stable, so a consumer that already saw them drops the copies)."""
+    if fulfilment.resume(order, now):
+        _publish_paid(order, list(order.license_keys), order.payment_id)
+
+
+def _publish_paid(order: OrderItem, keys: list[str], payment_id: str | None) -> None:
+    partner = {"order_id": order.id, "partner_id": order.partner_id}
     publish(
         DomainEvent(
-            "OrderPaid",
-            event_id=f"order-paid:{order.id}",
-            detail={
-                "order_id": order.id,
-                "partner_id": order.partner_id,
-                "payment_id": event.data.payment_id,
-            },
+            "OrderPaid", event_id=f"order-paid:{order.id}", detail={**partner, "payment_id": payment_id}
         ),
         DomainEvent(
-            "LicensesIssued",
-            event_id=f"licenses-issued:{order.id}",
-            detail={"order_id": order.id, "partner_id": order.partner_id, "license_keys": issue.keys},
+            "LicensesIssued", event_id=f"licenses-issued:{order.id}", detail={**partner, "license_keys": keys}
         ),
     )
-    return FULFILLED
 
 
 def _failed(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
@@ -142,7 +146,7 @@ def _commit_or_lose(tx: Transaction, event: PaymentEventIn, now: datetime) -> st
         if cancelled.failed("event"):
             current = order_repo.get(event.data.order_id, consistent=True)
             if current is not None and current.payment_event_id == event.id:
-                fulfilment.resume(current, now)
+                _resume(current, now)
             return DUPLICATE
         if cancelled.failed("order"):
             return _record_only(event, now, NOT_AWAITING_PAYMENT)
@@ -151,13 +155,22 @@ def _commit_or_lose(tx: Transaction, event: PaymentEventIn, now: datetime) -> st
 
 
 def _refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
+    """A full refund revokes the keys not yet in use; a partial one is recorded for the operators."""
     if order.status == OrderStatus.REFUNDED and order.refund_event_id == event.id:
-        revoke_unused(order, now)  # a redelivery: finish revocations a stopped attempt left undone
+        _publish_refunded(
+            order, revoke_unused(order, now)
+        )  # a redelivery: finish what a stopped attempt left
         return DUPLICATE
     if order.status == OrderStatus.FULFILLING:
         raise OrderBusy("The order's keys are still being issued; deliver the refund again shortly.")
+    if order.status == OrderStatus.PENDING_PAYMENT:  # not recorded: the provider delivers it again later
+        raise OrderNotPaidYet(
+            "The payment for this order has not arrived yet; deliver the refund again later."
+        )
     if order.status != OrderStatus.FULFILLED:
         return _record_only(event, now, NOT_REFUNDABLE)
+    if (event.data.amount, event.data.currency) != (int(order.total_amount), order.currency):
+        return _record_only(event, now, PARTIAL_REFUND)
     tx = Transaction()
     payment_events.add_record(tx, _record(event, now, REFUNDED))
     order_repo.add_refund(tx, order, event_id=event.id, now=now)
@@ -169,15 +182,13 @@ def _refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         if cancelled.failed("order"):
             return _record_only(event, now, NOT_REFUNDABLE)
         raise
-    revoked = revoke_unused(order, now)
-    publish(
-        DomainEvent(
-            "OrderRefunded",
-            event_id=f"order-refunded:{order.id}",
-            detail={"order_id": order.id, "partner_id": order.partner_id, "revoked_license_keys": revoked},
-        )
-    )
+    _publish_refunded(order, revoke_unused(order, now))
     return REFUNDED
+
+
+def _publish_refunded(order: OrderItem, revoked: list[str]) -> None:
+    detail = {"order_id": order.id, "partner_id": order.partner_id, "revoked_license_keys": revoked}
+    publish(DomainEvent("OrderRefunded", event_id=f"order-refunded:{order.id}", detail=detail))
 
 
 def revoke_unused(order: OrderItem, now: datetime) -> list[str]:

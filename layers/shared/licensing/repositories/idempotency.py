@@ -50,4 +50,6 @@ def add_record(
         created_at=now,
         ttl=int((now + RETENTION).timestamp()),
     )
-    tx.put(record, condition=IdempotencyItem.PK.does_not_exist(), label="idempotency")
+    # An expired record that DynamoDB's TTL has not deleted yet no longer holds the key.
+    expired = IdempotencyItem.ttl <= int(now.timestamp())
+    tx.put(record, condition=IdempotencyItem.PK.does_not_exist() | expired, label="idempotency")

@@ -25,6 +25,10 @@ class OrderStatus:
     REFUNDED = "refunded"
 
 
+# An order may be paid while it awaits payment, or after a declined attempt was reported.
+PAYABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED)
+
+
 def pk(order_id: str) -> str:
     return f"ORDER#{order_id}"
 
@@ -77,7 +81,7 @@ def add_payment_transition(
     payment_id: str | None = None,
     license_keys: list[str] | None = None,
 ) -> None:
-    """Move an order that still awaits payment to `to_status`, recording the payment."""
+    """Move an order that can still be paid to `to_status`, recording the payment."""
     actions: list[Action] = [
         OrderItem.status.set(to_status),
         OrderItem.payment_event_id.set(event_id),
@@ -92,7 +96,7 @@ def add_payment_transition(
     tx.update(
         order,
         actions,
-        condition=OrderItem.status == OrderStatus.PENDING_PAYMENT,
+        condition=OrderItem.status.is_in(*PAYABLE),
         versioned=False,
         label="order",
     )
