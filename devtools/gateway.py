@@ -242,10 +242,8 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 def _body_text(body: str | bytes | None) -> tuple[str | None, bool]:
     if body is None or isinstance(body, str):
         return body, False
-    try:
-        return body.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return base64.b64encode(body).decode(), True
+    # Without binary media types API Gateway passes bodies as text; undecodable bytes are replaced.
+    return body.decode("utf-8", errors="replace"), False
 
 
 def api_event(

@@ -159,3 +159,33 @@ def test_unknown_route_is_a_404_problem(partner: Partner) -> None:
 def test_health_needs_no_key(api: Api) -> None:
     response = api.get("/health")
     assert (response.status, response.json()) == (200, {"status": "ok"})
+
+
+def test_partner_keys_do_not_depend_on_the_secret_store(
+    partner: Partner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from licensing import secrets
+
+    def secret_store_down() -> str:
+        raise ConnectionError("Secrets Manager is unreachable")
+
+    monkeypatch.setattr(secrets, "admin_key", secret_store_down)
+    assert partner.api.get("/v1/catalog").status == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("GET", "/v1/orders/" + "o" * 3000, "ORDER_NOT_FOUND"),
+        ("GET", "/v1/admin/partners/" + "p" * 3000, "PARTNER_NOT_FOUND"),
+        ("DELETE", "/v1/admin/api-keys/" + "k" * 3000, "API_KEY_NOT_FOUND"),
+    ],
+)
+def test_absurd_ids_are_404_without_a_database_call(
+    partner: Partner, ddb_calls, method: str, path: str, code: str
+) -> None:
+    api = partner.api if path.startswith("/v1/orders") else partner.api.with_key("admin-test-key")
+    ddb_calls.reset()
+    assert_problem(api.request(method, path), 404, code)
+    assert [c for c in ddb_calls.calls if c != "GetItem"] == []  # only the authorizer's read
+    assert ddb_calls.calls.count("GetItem") <= 1

@@ -23,7 +23,7 @@ from licensing.observability import logger
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    identity = auth.authenticate(event.headers.get("Authorization"), secrets.admin_key())
+    identity = auth.authenticate(event.headers.get("Authorization"), secrets.admin_key)
     if identity is None:
         logger.info("Refused an unknown, malformed or revoked key", extra={"path": event.path})
         raise Exception("Unauthorized")

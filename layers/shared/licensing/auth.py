@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -45,15 +46,23 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def authenticate(authorization: str | None, admin_key: str | None) -> Identity | None:
-    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key."""
+def authenticate(authorization: str | None, admin_key: Callable[[], str | None]) -> Identity | None:
+    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key.
+
+    `admin_key` is only called for tokens that are not partner keys, so partner traffic does not
+    depend on the secret store."""
     token = bearer_token(authorization)
     if token is None:
         return None
-    if admin_key and hmac.compare_digest(_digest(token), _digest(admin_key)):
-        return Identity(role="admin")
     key_id, _, secret = token.partition(".")
-    if not key_id.startswith("plk_") or not secret or len(key_id) > 64:
+    if not key_id.startswith("plk_"):
+        expected = admin_key()
+        return (
+            Identity(role="admin")
+            if expected and hmac.compare_digest(_digest(token), _digest(expected))
+            else None
+        )
+    if not secret or len(key_id) > 64:
         return None
     item = api_key_repo.get(key_id)
     if item is None or item.revoked_at is not None:

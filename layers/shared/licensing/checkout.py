@@ -185,7 +185,7 @@ def order_for(partner_id: str, order_id: str) -> tuple[OrderItem, OrderUsageItem
     """The partner's own order with its usage; another partner's order is as unknown as a missing one."""
     found = order_repo.get_with_usage(order_id)
     if found is None or found[0].partner_id != partner_id:
-        raise OrderNotFound(f"No order '{order_id}' in your account.")
+        raise OrderNotFound(f"No order '{order_id[:128]}' in your account.")
     return found
 
 

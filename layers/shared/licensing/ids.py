@@ -20,6 +20,12 @@ def ulid() -> str:
     return _encode(time.time_ns() // 1_000_000, 10) + _encode(secrets.randbits(80), 16)
 
 
+def plausible(identifier: str) -> bool:
+    """Could this be one of our ids? Longer or odd values are refused before they reach a DynamoDB key
+    (whose 2 KB limit would otherwise turn a silly path into a 500)."""
+    return 0 < len(identifier) <= 128 and identifier.isascii() and identifier.isprintable()
+
+
 def new_id(prefix: str) -> str:
     """E.g. `ord_01JDZ...`: the prefix names the entity, the ULID sorts by creation time."""
     return f"{prefix}_{ulid()}"

@@ -8,6 +8,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from licensing.errors import ApiKeyNotFound
+from licensing.ids import plausible
 from licensing.repositories.table import ApiKeyItem
 
 SK = "APIKEY"
@@ -18,6 +19,8 @@ def pk(key_id: str) -> str:
 
 
 def get(key_id: str) -> ApiKeyItem | None:
+    if not plausible(key_id):
+        return None
     try:
         return ApiKeyItem.get(pk(key_id), SK)
     except DoesNotExist:
@@ -33,6 +36,8 @@ def create(item: ApiKeyItem) -> ApiKeyItem:
 
 def revoke(key_id: str, now: datetime) -> None:
     """Mark the key revoked; revoking an already revoked key changes nothing."""
+    if not plausible(key_id):
+        raise ApiKeyNotFound(f"No API key '{key_id[:128]}'.")
     item = ApiKeyItem(pk(key_id), SK)
     try:
         item.update(

@@ -9,6 +9,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from licensing.clock import iso
+from licensing.ids import plausible
 from licensing.repositories.table import BaseItem, OrderItem, OrderUsageItem
 from licensing.repositories.transactions import Transaction
 
@@ -40,6 +41,8 @@ def keyed(order: OrderItem) -> OrderItem:
 
 
 def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
+    if not plausible(order_id):
+        return None
     try:
         return OrderItem.get(pk(order_id), SK, consistent_read=consistent)
     except DoesNotExist:
@@ -48,6 +51,8 @@ def get(order_id: str, *, consistent: bool = False) -> OrderItem | None:
 
 def get_with_usage(order_id: str, *, consistent: bool = False) -> tuple[OrderItem, OrderUsageItem] | None:
     """The order and its usage counters with one Query over the order's partition."""
+    if not plausible(order_id):
+        return None
     order, usage = None, OrderUsageItem(pk(order_id), USAGE_SK)
     for item in BaseItem.query(pk(order_id), consistent_read=consistent):
         if isinstance(item, OrderItem):

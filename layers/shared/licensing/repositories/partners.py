@@ -9,6 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from licensing.errors import PartnerNotFound, VersionConflict
+from licensing.ids import plausible
 from licensing.repositories.table import PartnerItem
 
 SK = "PROFILE"
@@ -19,8 +20,11 @@ def pk(partner_id: str) -> str:
 
 
 def get(partner_id: str) -> PartnerItem:
+    """Read consistently: an update right after carries this version as its condition."""
+    if not plausible(partner_id):
+        raise PartnerNotFound(f"No partner '{partner_id[:128]}'.")
     try:
-        return PartnerItem.get(pk(partner_id), SK)
+        return PartnerItem.get(pk(partner_id), SK, consistent_read=True)
     except DoesNotExist:
         raise PartnerNotFound(f"No partner '{partner_id}'.") from None
 
