@@ -83,17 +83,19 @@ def lookup(raw_key: str, workspace_id: str, now: datetime) -> LookupAnswer:
         status = status_of(license, now)
         if status is not LicenseStatus.UNUSED:
             return _answer(license, status, workspace_id, now)
-        if _activate(license, workspace_id, now):
+        if activate(license, workspace_id, now, actor=f"client:{workspace_id}"):
             return _answer(license, LicenseStatus.ACTIVE, workspace_id, now)
         license = license_repo.get(key, consistent=True)  # someone else changed it first: look again
     raise Conflict("The license is changing too often to activate; retry.")
 
 
-def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
+def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: str) -> bool:
+    """Start an unused coupon's term for `workspace_id` (first use or a partner's assignment), with its
+    history entry and the order's usage count; False if someone changed the license first."""
     expires_at = expiry(now, int(license.term_months))
     tx = Transaction()
     license_repo.add_activation(
-        tx, license, workspace_id=workspace_id, now=now, expires_at=expires_at, actor=f"client:{workspace_id}"
+        tx, license, workspace_id=workspace_id, now=now, expires_at=expires_at, actor=actor
     )
     if license.order_id:
         order_repo.add_usage(tx, license.order_id, used=1)
@@ -113,6 +115,7 @@ def _activate(license: LicenseItem, workspace_id: str, now: datetime) -> bool:
                 "partner_id": license.partner_id,
                 "order_id": license.order_id,
                 "workspace_id": workspace_id,
+                "actor": actor,
                 "activated_at": iso(now),
                 "expires_at": iso(expires_at),
             },

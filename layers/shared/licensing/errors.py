@@ -35,6 +35,16 @@ class InvalidLicenseKey(DomainError):
     title = "Not a valid license key"
 
 
+class InvalidCursor(DomainError):
+    code = "INVALID_CURSOR"
+    title = "The cursor is not valid for this request"
+
+
+class InvalidIfMatch(DomainError):
+    code = "INVALID_IF_MATCH"
+    title = "If-Match must be a license version"
+
+
 class InvalidIdempotencyKey(DomainError):
     code = "INVALID_IDEMPOTENCY_KEY"
     title = "The Idempotency-Key header is not valid"
@@ -112,6 +122,31 @@ class OrderNotPaidYet(Conflict):
 class OrderBusy(Conflict):
     code = "ORDER_BUSY"
     title = "The order is being fulfilled; retry shortly"
+
+
+class AlreadyAssigned(Conflict):
+    code = "ALREADY_ASSIGNED"
+    title = "The license is assigned to another workspace"
+
+
+class LicenseLapsed(Conflict):
+    code = "LICENSE_LAPSED"
+    title = "The coupon was not activated within twelve months and has lapsed"
+
+
+class LicenseRevoked(Conflict):
+    code = "LICENSE_REVOKED"
+    title = "The license was revoked"
+
+
+class LicenseRedeemed(Conflict):
+    code = "LICENSE_REDEEMED"
+    title = "The coupon was redeemed to renew another license"
+
+
+class OwnedByAnotherPartner(Conflict):
+    code = "OWNED_BY_ANOTHER_PARTNER"
+    title = "Another partner owns this key"
 
 
 class VersionConflict(DomainError):

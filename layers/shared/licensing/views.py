@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from licensing.clock import iso
-from licensing.lifecycle import activation_deadline
+from licensing.lifecycle import activation_deadline, status_of
 from licensing.pricing import Quote
 from licensing.repositories.orders import OrderStatus
-from licensing.repositories.table import OrderItem, OrderUsageItem, PartnerItem
+from licensing.repositories.table import LicenseItem, OrderItem, OrderUsageItem, PartnerItem
 from licensing.schemas.catalog import QuoteOut
 from licensing.schemas.common import DiscountOut, Money
+from licensing.schemas.licenses import LicenseOut
 from licensing.schemas.orders import OrderOut, PaymentOut
 from licensing.schemas.partners import PartnerOut
 
@@ -79,6 +80,29 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         license_keys=list(order.license_keys),
         licenses_used=int(usage.licenses_used),
         licenses_unused=licenses_unused(order, usage, now),
+    )
+
+
+def license_out(license: LicenseItem, now: datetime) -> LicenseOut:
+    def when(moment: datetime | None) -> str | None:
+        return iso(moment) if moment else None
+
+    return LicenseOut(
+        key=license.key,
+        product=license.product,
+        devices=int(license.devices),
+        term_months=int(license.term_months),
+        status=status_of(license, now).value,
+        partner_id=license.partner_id,
+        order_id=license.order_id,
+        purchased_at=iso(license.purchased_at),
+        activation_deadline=iso(license.activation_deadline),
+        activated_at=when(license.activated_at),
+        expires_at=when(license.expires_at),
+        workspace_id=license.workspace_id,
+        customer_ref=license.customer_ref,
+        note=license.note,
+        version=int(license.version or 0),
     )
 
 

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from licensing.errors import Forbidden, InvalidIdempotencyKey, Unauthorized
+from licensing.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
 from licensing.http.problems import register_problem_handlers
 from licensing.observability import logger, metrics
 
@@ -48,6 +48,17 @@ def principal(app: APIGatewayRestResolver) -> Principal:
     if role not in ("partner", "admin"):
         raise Unauthorized("A valid API key is required.")
     return Principal(role=role, partner_id=context.get("partner_id"), api_key_id=context.get("api_key_id"))
+
+
+def if_match(app: APIGatewayRestResolver) -> int | None:
+    """The license version an `If-Match` header names: `3`, `"3"` or `W/"3"`; None without the header."""
+    value = app.current_event.headers.get("If-Match")
+    if value is None:
+        return None
+    version = value.strip().removeprefix("W/").strip('"')
+    if not (version.isascii() and version.isdigit() and len(version) <= 12):
+        raise InvalidIfMatch('Send the license\'s version as returned in its ETag, e.g. If-Match: "3".')
+    return int(version)
 
 
 def idempotency_key(app: APIGatewayRestResolver) -> str | None:

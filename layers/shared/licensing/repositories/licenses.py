@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from licensing.clock import iso
 from licensing.ids import ulid
-from licensing.repositories.table import HistoryItem, LicenseItem
+from licensing.repositories.table import HistoryItem, LicenseItem, set_or_remove
 from licensing.repositories.transactions import Transaction, chunks
 
 SK = "LICENSE"
@@ -142,6 +142,55 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
         ),
         label=f"history:{license.key}",
     )
+
+
+def add_edit(
+    tx: Transaction, license: LicenseItem, changes: dict[str, Any], *, now: datetime, actor: str
+) -> None:
+    """Set (or, for None, remove) partner-editable fields if the version is still the one read."""
+    tx.update(
+        license, set_or_remove(LicenseItem, changes), condition=LicenseItem.PK.exists(), label="license"
+    )
+    diff = {name: {"from": getattr(license, name), "to": value} for name, value in changes.items()}
+    tx.put(history_entry(license.key, at=now, actor=actor, action="edited", changes=diff), label="history")
+
+
+def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: datetime) -> None:
+    """Give an unowned key to a partner (it then appears in the partner's lists)."""
+    tx.update(
+        license,
+        [
+            LicenseItem.partner_id.set(partner_id),
+            LicenseItem.GSI1PK.set(f"PARTNER#{partner_id}#LICENSES"),
+            LicenseItem.GSI1SK.set(f"{iso(license.purchased_at)}#{license.key}"),
+        ],
+        condition=LicenseItem.partner_id.does_not_exist(),
+        label="license",
+    )
+    claimed = history_entry(
+        license.key,
+        at=now,
+        actor=f"partner:{partner_id}",
+        action="claimed",
+        changes={"partner_id": {"from": None, "to": partner_id}},
+    )
+    tx.put(claimed, label="history")
+
+
+def history_page(
+    key: str, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[HistoryItem], dict[str, Any] | None]:
+    """One page of a license's history, newest first, and the key to resume from (None at the end)."""
+    results = HistoryItem.query(
+        pk(key),
+        HistoryItem.SK.startswith("HISTORY#"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    items = list(results)
+    return items, results.last_evaluated_key
 
 
 def unused(licenses: Iterable[LicenseItem]) -> list[LicenseItem]:

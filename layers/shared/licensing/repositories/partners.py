@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-from pynamodb.expressions.update import Action
 
 from licensing.errors import PartnerNotFound, VersionConflict
 from licensing.ids import plausible
-from licensing.repositories.table import PartnerItem
+from licensing.repositories.table import PartnerItem, set_or_remove
 
 SK = "PROFILE"
 
@@ -40,12 +39,7 @@ def create(partner: PartnerItem) -> PartnerItem:
 
 def update(partner: PartnerItem, changes: dict[str, Any], now: datetime) -> PartnerItem:
     """Apply `changes` (attribute -> value, None removes) if nobody changed the partner meanwhile."""
-    attributes = PartnerItem.get_attributes()
-    actions: list[Action] = [
-        attributes[name].remove() if value is None else attributes[name].set(value)
-        for name, value in changes.items()
-    ]
-    actions.append(PartnerItem.updated_at.set(now))
+    actions = [*set_or_remove(PartnerItem, changes), PartnerItem.updated_at.set(now)]
     try:
         partner.update(actions=actions, condition=PartnerItem.PK.exists())
     except UpdateError as error:

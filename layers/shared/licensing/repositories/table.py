@@ -9,6 +9,7 @@ import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from pynamodb.attributes import (
     Attribute,
@@ -21,6 +22,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER, STRING
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -194,6 +196,15 @@ class IdempotencyItem(BaseItem, discriminator="IdempotencyRecord"):
     order_id = UnicodeAttribute(null=True)
     created_at = IsoDateTimeAttribute()
     ttl = NumberAttribute()
+
+
+def set_or_remove(model: type[Model], changes: dict[str, Any]) -> list[Action]:
+    """Update actions for a partial change: each attribute is set, or removed when its value is None."""
+    attributes = model.get_attributes()
+    return [
+        attributes[name].remove() if value is None else attributes[name].set(value)
+        for name, value in changes.items()
+    ]
 
 
 @cache

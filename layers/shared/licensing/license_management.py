@@ -1,0 +1,130 @@
+"""A partner's own licenses one at a time: read, edit the note and customer reference, assign to a
+workspace, claim an unowned key, and the change history."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from licensing import activation, cursors
+from licensing.clock import iso
+from licensing.errors import (
+    AlreadyAssigned,
+    LicenseLapsed,
+    LicenseNotFound,
+    LicenseRedeemed,
+    LicenseRevoked,
+    OwnedByAnotherPartner,
+    VersionConflict,
+)
+from licensing.events import DomainEvent, publish
+from licensing.keys import normalize_key
+from licensing.lifecycle import LicenseStatus, status_of
+from licensing.repositories import licenses as license_repo
+from licensing.repositories.table import HistoryItem, LicenseItem
+from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
+from licensing.schemas.licenses import HistoryEntryOut, LicenseEdit
+
+_REFUSED = {
+    LicenseStatus.LAPSED: LicenseLapsed("The coupon was not activated within twelve months."),
+    LicenseStatus.REVOKED: LicenseRevoked("The license was revoked and cannot be assigned."),
+    LicenseStatus.REDEEMED: LicenseRedeemed("The coupon was used to renew another license."),
+}
+
+
+def license_for(partner_id: str, raw_key: str, *, consistent: bool = False) -> LicenseItem:
+    """The partner's own license; another partner's is as unknown as a missing one."""
+    license = license_repo.get(normalize_key(raw_key), consistent=consistent)
+    if license is None or license.partner_id != partner_id:
+        raise LicenseNotFound("No license with this key in your account.")
+    return license
+
+
+def edit(
+    partner_id: str, raw_key: str, request: LicenseEdit, if_match: int | None, now: datetime
+) -> LicenseItem:
+    """Change the note and/or customer reference; with `if_match`, only if the version is still that one."""
+    license = license_for(partner_id, raw_key, consistent=True)
+    if if_match is not None and if_match != license.version:
+        raise VersionConflict(f"The license is at version {license.version}, not {if_match}.")
+    changes = {name: getattr(request, name) for name in request.model_fields_set}
+    changes = {name: value for name, value in changes.items() if getattr(license, name) != value}
+    if not changes:
+        return license
+    tx = Transaction()
+    license_repo.add_edit(tx, license, changes, now=now, actor=f"partner:{partner_id}")
+    try:
+        tx.commit()
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("license"):
+            raise VersionConflict("The license changed meanwhile; read it again and retry.") from None
+        raise
+    for name, value in changes.items():
+        setattr(license, name, value)
+    return license
+
+
+def assign(partner_id: str, raw_key: str, workspace_id: str, now: datetime) -> LicenseItem:
+    """Activate a coupon for a customer's workspace (its term starts now); repeating it changes nothing."""
+    for _ in range(activation.ATTEMPTS):
+        license = license_for(partner_id, raw_key, consistent=True)
+        status = status_of(license, now)
+        if status in _REFUSED:
+            raise _REFUSED[status]
+        if status is not LicenseStatus.UNUSED:
+            if license.workspace_id != workspace_id:
+                raise AlreadyAssigned("The license is already bound to another workspace.")
+            return license
+        if activation.activate(license, workspace_id, now, actor=f"partner:{partner_id}"):
+            return license
+    raise VersionConflict("The license is changing too often; retry.")
+
+
+def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
+    """Add a key no partner owns yet to this partner's account; a key already here changes nothing."""
+    license = license_repo.get(normalize_key(raw_key), consistent=True)
+    if license is None:
+        raise LicenseNotFound("No license has this key.")
+    if license.partner_id == partner_id:
+        return license
+    if license.partner_id is not None:
+        raise OwnedByAnotherPartner("This key belongs to another partner; ask the vendor to transfer it.")
+    tx = Transaction()
+    license_repo.add_claim(tx, license, partner_id=partner_id, now=now)
+    try:
+        retry_on_conflict(tx.commit)
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("license"):  # claimed by someone a moment earlier: say by whom
+            return claim(partner_id, raw_key, now)
+        raise
+    license.partner_id = partner_id
+    detail = {"license_key": license.key, "partner_id": partner_id, "claimed_at": iso(now)}
+    publish(DomainEvent("LicenseClaimed", event_id=f"license-claimed:{license.key}", detail=detail))
+    return license
+
+
+def history(
+    partner_id: str, raw_key: str, *, limit: int, cursor: str | None
+) -> tuple[list[HistoryEntryOut], str | None]:
+    """Every change, newest first; the last page ends with the license's issue, which its item records."""
+    license = license_for(partner_id, raw_key)
+    fingerprint = hashlib.sha256(f"history:{partner_id}:{license.key}:{limit}".encode()).hexdigest()[:16]
+    start = cursors.decode(cursor, fingerprint, partition={"PK": license_repo.pk(license.key)})
+    items, last_key = license_repo.history_page(license.key, limit=limit, start=start)
+    entries = [_entry(item) for item in items]
+    if last_key is None:
+        entries.append(_issued(license))
+    return entries, cursors.encode(last_key, fingerprint)
+
+
+def _entry(item: HistoryItem) -> HistoryEntryOut:
+    return HistoryEntryOut(at=iso(item.at), actor=item.actor, action=item.action, changes=dict(item.changes))
+
+
+def _issued(license: LicenseItem) -> HistoryEntryOut:
+    changes: dict[str, dict[str, Any]] = {"status": {"from": None, "to": "unused"}}
+    if license.order_id:
+        changes["order_id"] = {"from": None, "to": license.order_id}
+    actor = f"order:{license.order_id}" if license.order_id else "vendor"
+    return HistoryEntryOut(at=iso(license.purchased_at), actor=actor, action="issued", changes=changes)
