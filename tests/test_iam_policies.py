@@ -104,6 +104,7 @@ def test_every_action_used_is_granted(
     partner.api.post(f"/v1/licenses/{keys[2]}/assign", {"workspace_id": "ws-2"})
     partner.api.get(f"/v1/licenses/{keys[1]}/history")
     partner.api.post("/v1/licenses/claim", {"key": keys[1]})
+    partner.api.get("/v1/orders", query={"status": "fulfilled", "q": "ord"})
     webhook.pay(order, type="payment.refunded")
     webhook.pay(partner.order().json(), type="payment.failed")
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")

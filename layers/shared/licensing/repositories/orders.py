@@ -3,7 +3,9 @@ GSI1 (`GSI1PK=PARTNER#<id>#ORDERS`, `GSI1SK=<created_at>#<id>`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
@@ -36,7 +38,7 @@ def pk(order_id: str) -> str:
 
 def keyed(order: OrderItem) -> OrderItem:
     order.PK, order.SK = pk(order.id), SK
-    order.GSI1PK, order.GSI1SK = f"PARTNER#{order.partner_id}#ORDERS", f"{iso(order.created_at)}#{order.id}"
+    order.GSI1PK, order.GSI1SK = partner_partition(order.partner_id), f"{iso(order.created_at)}#{order.id}"
     return order
 
 
@@ -70,6 +72,56 @@ def add_usage(tx: Transaction, order_id: str, *, used: int = 0, revoked: int = 0
     if revoked:
         actions.append(OrderUsageItem.licenses_revoked.add(revoked))
     tx.update(OrderUsageItem(pk(order_id), USAGE_SK), actions, versioned=False, label="usage")
+
+
+def partner_page(
+    partner_id: str,
+    *,
+    newest_first: bool,
+    types: list[str],
+    statuses: list[str],
+    keep: Callable[[OrderItem], bool],
+    limit: int,
+    start: dict[str, Any] | None,
+) -> tuple[list[OrderItem], dict[str, Any] | None]:
+    """Up to `limit` of the partner's orders (by creation) that pass the filters and `keep`, and the key
+    to resume after the last one returned (None when nothing is left)."""
+    condition = None
+    if types:
+        condition = OrderItem.type.is_in(*types)
+    if statuses:
+        by_status = OrderItem.status.is_in(*statuses)
+        condition = by_status if condition is None else condition & by_status
+    results = OrderItem.partner_index.query(
+        partner_partition(partner_id),
+        scan_index_forward=not newest_first,
+        filter_condition=condition,
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    found: list[OrderItem] = []
+    for order in results:
+        if isinstance(order, OrderItem) and keep(order):
+            found.append(order)
+            if len(found) == limit:
+                return found, _index_key(order)
+    return found, None
+
+
+def usage_of(orders: list[OrderItem]) -> dict[str, OrderUsageItem]:
+    """The usage counters of several orders with one BatchGetItem (orders without one count zero)."""
+    if not orders:
+        return {}
+    found = {item.PK: item for item in OrderUsageItem.batch_get([(pk(o.id), USAGE_SK) for o in orders])}
+    return {o.id: found.get(pk(o.id)) or OrderUsageItem(pk(o.id), USAGE_SK) for o in orders}
+
+
+def partner_partition(partner_id: str) -> str:
+    return f"PARTNER#{partner_id}#ORDERS"
+
+
+def _index_key(order: OrderItem) -> dict[str, Any]:
+    return {name: {"S": getattr(order, name)} for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
 
 
 def add_create(tx: Transaction, order: OrderItem) -> None:

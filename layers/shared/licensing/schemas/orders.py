@@ -39,3 +39,8 @@ class OrderOut(BaseModel):
     license_keys: list[str]
     licenses_used: int
     licenses_unused: int
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None
