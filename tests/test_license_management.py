@@ -220,7 +220,9 @@ def _unowned_key() -> str:
         key, product="home", devices=1, term_months=12, partner_id="x", order_id="x",
         purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None,
     )  # fmt: skip
-    license.partner_id = license.order_id = license.GSI1PK = license.GSI1SK = None  # created by the vendor
+    license.partner_id = license.order_id = license.GSI2PK = license.GSI2SK = license.row = (
+        None  # by the vendor
+    )
     tx = Transaction()
     license_repo.add_issue(tx, license)
     tx.commit()

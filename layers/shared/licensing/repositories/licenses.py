@@ -1,13 +1,18 @@
 """Licenses: `PK=LICENSE#<key>`, `SK=LICENSE` (a lookup is one GetItem); their history in the same
-partition under `SK=HISTORY#<at>#<id>`; a partner's licenses on GSI1."""
+partition under `SK=HISTORY#<at>#<id>`; a partner's licenses on GSI2 (keys and a compact `row`).
+
+Every write that changes a listed field also sets `row`, in the same update, so the index never
+disagrees with the item."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from licensing.clock import iso
 from licensing.ids import ulid
@@ -16,10 +21,60 @@ from licensing.repositories.transactions import Transaction, chunks
 
 SK = "LICENSE"
 BATCH_GET_LIMIT = 100
+# What GSI2 projects of a license besides its keys, in this order (dates as Unix seconds): everything a
+# list, a search or a grouping shows, in about a hundred bytes.
+ROW_FIELDS = (
+    "product", "devices", "term_months", "partner_id", "order_id", "purchased_at",
+    "activation_deadline", "activated_at", "expires_at", "workspace_id", "customer_ref", "note",
+    "revoked_at", "redeemed_at", "version",
+)  # fmt: skip
+_DATES = {"purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at"}
 
 
 def pk(key: str) -> str:
     return f"LICENSE#{key}"
+
+
+def partner_partition(partner_id: str) -> str:
+    return f"PARTNER#{partner_id}#LICENSES"
+
+
+def row_of(values: dict[str, Any]) -> str:
+    """The compact row of a license's listed fields (see ROW_FIELDS)."""
+    cells = [
+        int(values[name].timestamp()) if name in _DATES and values.get(name) else values.get(name)
+        for name in ROW_FIELDS
+    ]
+    return json.dumps(cells, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_row(item: LicenseItem) -> LicenseItem:
+    """A license as its GSI2 entry describes it (for reading only: it is never saved)."""
+    cells = dict(zip(ROW_FIELDS, json.loads(item.row or "[]"), strict=True))
+    values: dict[str, Any] = {
+        name: datetime.fromtimestamp(value, UTC) if name in _DATES and value is not None else value
+        for name, value in cells.items()
+    }
+    return LicenseItem(item.PK, item.SK, key=item.PK.removeprefix("LICENSE#"), **values)
+
+
+def _row_after(license: LicenseItem, **changes: Any) -> Action:
+    """SET row to what the license will be once `changes` (and the version increment) are applied."""
+    values = {name: getattr(license, name) for name in ROW_FIELDS}
+    values.update(changes, version=int(license.version or 0) + 1)
+    return LicenseItem.row.set(row_of(values))
+
+
+def partner_licenses(
+    partner_id: str, *, page_size: int, start: dict[str, Any] | None = None
+) -> Iterator[LicenseItem]:
+    """The partner's licenses from GSI2, oldest purchase first, page by page as they are iterated."""
+    results = LicenseItem.partner_licenses.query(
+        partner_partition(partner_id), last_evaluated_key=start, page_size=page_size
+    )
+    for item in results:
+        if isinstance(item, LicenseItem):
+            yield from_row(item)
 
 
 def get(key: str, *, consistent: bool = False) -> LicenseItem | None:
@@ -49,7 +104,7 @@ def new_license(
     activation_deadline: datetime,
     customer_ref: str | None,
 ) -> LicenseItem:
-    return LicenseItem(
+    license = LicenseItem(
         pk(key),
         SK,
         key=key,
@@ -61,9 +116,18 @@ def new_license(
         purchased_at=purchased_at,
         activation_deadline=activation_deadline,
         customer_ref=customer_ref,
-        GSI1PK=f"PARTNER#{partner_id}#LICENSES",
-        GSI1SK=f"{iso(purchased_at)}#{key}",
     )
+    return listed_under(license, partner_id) if partner_id else license
+
+
+def listed_under(license: LicenseItem, partner_id: str) -> LicenseItem:
+    """Give a new license its GSI2 keys and row (an existing one changes them through add_claim)."""
+    license.GSI2PK, license.GSI2SK = (
+        partner_partition(partner_id),
+        f"{iso(license.purchased_at)}#{license.key}",
+    )
+    license.row = row_of({name: getattr(license, name) for name in ROW_FIELDS} | {"version": 1})
+    return license
 
 
 def history_entry(key: str, *, at: datetime, actor: str, action: str, changes: dict[str, Any]) -> HistoryItem:
@@ -94,6 +158,7 @@ def add_activation(
             LicenseItem.activated_at.set(now),
             LicenseItem.expires_at.set(expires_at),
             LicenseItem.workspace_id.set(workspace_id),
+            _row_after(license, activated_at=now, expires_at=expires_at, workspace_id=workspace_id),
         ],
         condition=(
             LicenseItem.activated_at.does_not_exist()
@@ -123,7 +188,7 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
     """Revoke a key that is still unused (an activated key keeps working)."""
     tx.update(
         license,
-        [LicenseItem.revoked_at.set(now)],
+        [LicenseItem.revoked_at.set(now), _row_after(license, revoked_at=now)],
         condition=(
             LicenseItem.activated_at.does_not_exist()
             & LicenseItem.revoked_at.does_not_exist()
@@ -148,9 +213,8 @@ def add_edit(
     tx: Transaction, license: LicenseItem, changes: dict[str, Any], *, now: datetime, actor: str
 ) -> None:
     """Set (or, for None, remove) partner-editable fields if the version is still the one read."""
-    tx.update(
-        license, set_or_remove(LicenseItem, changes), condition=LicenseItem.PK.exists(), label="license"
-    )
+    actions = [*set_or_remove(LicenseItem, changes), _row_after(license, **changes)]
+    tx.update(license, actions, condition=LicenseItem.PK.exists(), label="license")
     diff = {name: {"from": getattr(license, name), "to": value} for name, value in changes.items()}
     tx.put(history_entry(license.key, at=now, actor=actor, action="edited", changes=diff), label="history")
 
@@ -161,8 +225,9 @@ def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: da
         license,
         [
             LicenseItem.partner_id.set(partner_id),
-            LicenseItem.GSI1PK.set(f"PARTNER#{partner_id}#LICENSES"),
-            LicenseItem.GSI1SK.set(f"{iso(license.purchased_at)}#{license.key}"),
+            LicenseItem.GSI2PK.set(partner_partition(partner_id)),
+            LicenseItem.GSI2SK.set(f"{iso(license.purchased_at)}#{license.key}"),
+            _row_after(license, partner_id=partner_id),
         ],
         condition=LicenseItem.partner_id.does_not_exist(),
         label="license",
