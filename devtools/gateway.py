@@ -120,6 +120,7 @@ def load_routes(template: Mapping[str, Any]) -> tuple[list[Route], str | None, d
                     pattern=_pattern(props["Path"]),
                 )
             )
+    routes.sort(key=lambda route: route.resource.count("{"))  # like API Gateway: static paths win
     return routes, authorizer_module, api["Properties"].get("GatewayResponses", {})
 
 

@@ -105,6 +105,7 @@ def test_every_action_used_is_granted(
     partner.api.get(f"/v1/licenses/{keys[1]}/history")
     partner.api.post("/v1/licenses/claim", {"key": keys[1]})
     partner.api.get("/v1/orders", query={"status": "fulfilled", "q": "ord"})
+    partner.api.get("/v1/licenses", query={"q": "ws"})
     webhook.pay(order, type="payment.refunded")
     webhook.pay(partner.order().json(), type="payment.failed")
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")

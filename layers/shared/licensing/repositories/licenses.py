@@ -68,13 +68,38 @@ def _row_after(license: LicenseItem, **changes: Any) -> Action:
 def partner_licenses(
     partner_id: str, *, page_size: int, start: dict[str, Any] | None = None
 ) -> Iterator[LicenseItem]:
-    """The partner's licenses from GSI2, oldest purchase first, page by page as they are iterated."""
+    """All the partner's licenses from GSI2, oldest purchase first, fetched page by page as iterated."""
     results = LicenseItem.partner_licenses.query(
         partner_partition(partner_id), last_evaluated_key=start, page_size=page_size
     )
     for item in results:
         if isinstance(item, LicenseItem):
             yield from_row(item)
+
+
+def partner_licenses_page(
+    partner_id: str, *, newest_first: bool, size: int, start: dict[str, Any] | None
+) -> tuple[list[LicenseItem], dict[str, Any] | None]:
+    """One Query of GSI2: up to `size` licenses by purchase, and where the next page starts."""
+    results = LicenseItem.partner_licenses.query(
+        partner_partition(partner_id),
+        scan_index_forward=not newest_first,
+        last_evaluated_key=start,
+        limit=size,
+        page_size=size,
+    )
+    items = [from_row(item) for item in results if isinstance(item, LicenseItem)]
+    return items, results.last_evaluated_key
+
+
+def index_key(license: LicenseItem) -> dict[str, Any]:
+    """The GSI2 position of a license, to resume a page right after it."""
+    return {
+        "PK": {"S": pk(license.key)},
+        "SK": {"S": SK},
+        "GSI2PK": {"S": partner_partition(str(license.partner_id))},
+        "GSI2SK": {"S": f"{iso(license.purchased_at)}#{license.key}"},
+    }
 
 
 def get(key: str, *, consistent: bool = False) -> LicenseItem | None:

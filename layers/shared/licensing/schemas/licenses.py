@@ -52,3 +52,14 @@ class HistoryEntryOut(BaseModel):
 class HistoryPage(BaseModel):
     items: list[HistoryEntryOut]
     next_cursor: str | None
+
+
+class GroupOut(BaseModel):
+    value: str | int
+    count: int
+
+
+class LicenseListOut(BaseModel):
+    items: list[LicenseOut]
+    next_cursor: str | None
+    groups: list[GroupOut] | None = None
