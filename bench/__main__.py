@@ -12,7 +12,7 @@ def main() -> int:
     environment.configure()  # before anything imports licensing
     from moto import mock_aws
 
-    from bench import imports, latency, operations, report
+    from bench import imports, latency, operations, report, search
     from bench.world import World
     from devtools.moto_transactions import one_backup_per_transaction
 
@@ -21,6 +21,8 @@ def main() -> int:
         lookups = latency.measure(World())
     with mock_aws(), one_backup_per_transaction():
         costs = operations.measure(World())
+    with mock_aws():
+        searches = search.measure(World())
 
     print("### DynamoDB calls and estimated capacity per operation\n")
     print(operations.table(costs))
@@ -30,6 +32,12 @@ def main() -> int:
         "are constants): reads 1 RCU per 4 KB per item, half for eventually consistent reads; writes "
         "1 WCU per 1 KB of the larger of the item before and after; transactional items cost twice. "
         "Written items are read back around each write to size them.\n"
+    )
+    print(f"### Listing and searching {search.LICENSES:,} licenses of one partner\n")
+    print(search.table(searches))
+    print(
+        "\nReads go through GSI2, which projects only the keys and a compact row per license; the naive "
+        "baseline reads every full license item. Estimated from item sizes as above.\n"
     )
     print(f"### License lookup latency ({lookups.samples:,} lookups after {latency.WARM_UP} warm-up)\n")
     print(latency.table(lookups))
