@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from licensing import cursors
-from licensing.errors import InvalidCursor, ValidationFailed
+from licensing.errors import InvalidCursor
 from licensing.lifecycle import LicenseStatus, status_of
 from licensing.repositories import licenses as license_repo
 from licensing.repositories.table import LicenseItem
-from licensing.search import key_variants, matcher
+from licensing.search import choices, invalid, key_variants, matcher
 
 STATUSES = tuple(status.value for status in LicenseStatus)
 VIEWS = {"activated": ("active", "expired"), "coupons": ("unused",)}
@@ -50,20 +50,20 @@ class LicenseQuery:
         expiring_within_days: int | None, q: str | None, group_by: str | None, sort: str | None,
         order: str | None, limit: int,
     ) -> LicenseQuery:  # fmt: skip
-        statuses = _choices("status", status, STATUSES)
+        statuses = choices("status", status, STATUSES)
         if view:
             if view not in VIEWS:
-                raise _invalid("view", f"use {' or '.join(VIEWS)}")
+                raise invalid("view", f"use {' or '.join(VIEWS)}")
             statuses = [s for s in statuses if s in VIEWS[view]] if statuses else list(VIEWS[view])
             if not statuses:
-                raise _invalid("status", f"none of these statuses is in the {view} view")
+                raise invalid("status", f"none of these statuses is in the {view} view")
         if group_by is not None and group_by not in GROUPS:
-            raise _invalid("group_by", f"use one of {', '.join(GROUPS)}")
+            raise invalid("group_by", f"use one of {', '.join(GROUPS)}")
         chosen_sort = sort or ("activation_deadline" if view == "coupons" else "purchased_at")
         if chosen_sort not in SORTS:
-            raise _invalid("sort", f"use one of {', '.join(SORTS)}")
+            raise invalid("sort", f"use one of {', '.join(SORTS)}")
         if order not in (None, "asc", "desc"):
-            raise _invalid("order", "use asc or desc")
+            raise invalid("order", "use asc or desc")
         newest_first = order == "desc" if order else chosen_sort == "purchased_at"
         return cls(
             statuses=tuple(statuses),
@@ -198,15 +198,3 @@ def _expiring(license: LicenseItem, status: str, now: datetime, days: int) -> bo
     if status == "unused":
         return now <= license.activation_deadline < horizon
     return False
-
-
-def _choices(name: str, raw: str | None, allowed: tuple[str, ...]) -> list[str]:
-    values = [v.strip() for v in (raw or "").split(",") if v.strip()]
-    unknown = sorted(set(values) - set(allowed))
-    if unknown:
-        raise _invalid(name, f"unknown {', '.join(unknown)}; use {', '.join(allowed)}")
-    return values
-
-
-def _invalid(name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{name}: {message}", errors=[{"field": f"query.{name}", "message": message}])

@@ -7,24 +7,14 @@ import json
 from datetime import datetime
 
 from licensing import cursors, views
-from licensing.errors import ValidationFailed
 from licensing.repositories import orders as order_repo
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import OrderItem
 from licensing.schemas.orders import OrderOut
-from licensing.search import key_variants, matcher
+from licensing.search import choices, key_variants, matcher
 
 TYPES = ("new", "bulk", "renewal")
 STATUSES = tuple(value for name, value in vars(OrderStatus).items() if name.isupper())
-
-
-def _choices(name: str, raw: str | None, allowed: tuple[str, ...]) -> list[str]:
-    values = [v.strip() for v in (raw or "").split(",") if v.strip()]
-    unknown = sorted(set(values) - set(allowed))
-    if unknown:
-        message = f"unknown {', '.join(unknown)}; use {', '.join(allowed)}"
-        raise ValidationFailed(f"{name}: {message}", errors=[{"field": f"query.{name}", "message": message}])
-    return values
 
 
 def list_orders(
@@ -38,7 +28,7 @@ def list_orders(
     cursor: str | None,
     now: datetime,
 ) -> tuple[list[OrderOut], str | None]:
-    types, statuses = _choices("type", type, TYPES), _choices("status", status, STATUSES)
+    types, statuses = choices("type", type, TYPES), choices("status", status, STATUSES)
     matches = matcher(q) if q else None
 
     def keep(order: OrderItem) -> bool:

@@ -34,3 +34,17 @@ def matcher(query: str) -> Callable[[Iterable[str | None]], bool]:
 def key_variants(key: str) -> tuple[str, str]:
     """A license key as stored and as typed without dashes, so either form matches."""
     return key, key.replace("-", "")
+
+
+def choices(name: str, raw: str | None, allowed: tuple[str, ...]) -> list[str]:
+    """A comma list from the query string, every value one of `allowed`."""
+    values = [v.strip() for v in (raw or "").split(",") if v.strip()]
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise invalid(name, f"unknown {', '.join(unknown)}; use {', '.join(allowed)}")
+    return values
+
+
+def invalid(name: str, message: str) -> ValidationFailed:
+    """A 400 problem naming the query parameter."""
+    return ValidationFailed(f"{name}: {message}", errors=[{"field": f"query.{name}", "message": message}])
