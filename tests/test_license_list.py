@@ -196,6 +196,7 @@ def test_export_follows_link_headers_page_by_page(partner: Partner, stock, monke
         link = response.headers.get("Link")
         if not link:
             break
+        assert link.startswith("</local/v1/licenses/export?")  # the stage's path, as the client called it
         from urllib.parse import parse_qs, urlparse
 
         query = {k: v[0] for k, v in parse_qs(urlparse(link.split(">")[0].lstrip("<")).query).items()}

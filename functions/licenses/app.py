@@ -90,9 +90,10 @@ def export_licenses(
     headers = {"Content-Disposition": 'attachment; filename="licenses.csv"'}
     if found.next_cursor:
         params = {k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k != "cursor"}
-        headers["Link"] = (
-            f'<{app.current_event.path}?{urlencode({**params, "cursor": found.next_cursor})}>; rel="next"'
-        )
+        next_page = urlencode({**params, "cursor": found.next_cursor})
+        # the request's own path, stage included, so the link works as the client called the API
+        headers["Link"] = f'<{app.current_event.request_context.path}?{next_page}>; rel="next"'
+
     body = export.csv_page([views.license_out(license, clock.now()) for license in found.items])
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body, headers=headers)
 
