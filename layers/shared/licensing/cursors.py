@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from typing import Any
 
 from licensing.errors import InvalidCursor
 
 VERSION = 1
+
+
+def fingerprint(**query: Any) -> str:
+    """A short digest of everything that shapes a list (its filters, order, page size, owner)."""
+    canonical = json.dumps(query, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def encode(last_key: dict[str, Any] | None, fingerprint: str) -> str | None:

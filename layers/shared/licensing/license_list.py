@@ -8,8 +8,6 @@ Two ways to read, both over GSI2's compact rows:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -83,8 +81,8 @@ class LicenseQuery:
         return bool(self.q or self.group_by or self.sort != "purchased_at")
 
     def fingerprint(self, partner_id: str) -> str:
-        shape = {k: v for k, v in self.__dict__.items() if k != "matches"} | {"partner": partner_id}
-        return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        shape = {k: v for k, v in self.__dict__.items() if k != "matches"}
+        return cursors.fingerprint(list="licenses", partner=partner_id, **shape)
 
     def keeps(self, license: LicenseItem, now: datetime) -> bool:
         status = status_of(license, now).value

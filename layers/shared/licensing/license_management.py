@@ -3,7 +3,6 @@ workspace, claim an unowned key, and the change history."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -109,7 +108,7 @@ def history(
 ) -> tuple[list[HistoryEntryOut], str | None]:
     """Every change, newest first; the last page ends with the license's issue, which its item records."""
     license = license_for(partner_id, raw_key)
-    fingerprint = hashlib.sha256(f"history:{partner_id}:{license.key}:{limit}".encode()).hexdigest()[:16]
+    fingerprint = cursors.fingerprint(list="history", partner=partner_id, key=license.key, limit=limit)
     start = cursors.decode(cursor, fingerprint, partition={"PK": license_repo.pk(license.key)})
     items, last_key = license_repo.history_page(license.key, limit=limit, start=start)
     entries = [_entry(item) for item in items]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
 from licensing import cursors, views
@@ -45,7 +43,7 @@ def list_orders(
         "desc": newest_first,
         "limit": limit,
     }
-    fingerprint = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+    fingerprint = cursors.fingerprint(list="orders", **query)
     start = cursors.decode(
         cursor, fingerprint, partition={"GSI1PK": order_repo.partner_partition(partner_id)}
     )
