@@ -106,6 +106,15 @@ def test_every_action_used_is_granted(
     partner.api.post("/v1/licenses/claim", {"key": keys[1]})
     partner.api.get("/v1/orders", query={"status": "fulfilled", "q": "ord"})
     partner.api.get("/v1/licenses", query={"q": "ws"})
+    partner.api.get(f"/v1/licenses/{keys[0]}/renewal-options")
+    partner.api.post(f"/v1/licenses/{keys[0]}/renew-with-coupon")
+    partner.api.post(f"/v1/licenses/{keys[0]}/renew-with-coupon", {"coupon_key": keys[3]})
+    renewal = partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers={"Idempotency-Key": "r"})
+    partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers={"Idempotency-Key": "r"})  # replay
+    webhook.pay(renewal.json())
+    monthly_keys = monthly_partner.api.get("/v1/licenses", query={"limit": "1"}).json()["items"]
+    client.post("/v1/lookup", {"license_key": monthly_keys[0]["key"], "workspace_id": "ws-m"})
+    monthly_partner.api.post(f"/v1/licenses/{monthly_keys[0]['key']}/renew", {"years": 2})
     webhook.pay(order, type="payment.refunded")
     webhook.pay(partner.order().json(), type="payment.failed")
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")

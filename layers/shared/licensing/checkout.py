@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
 from licensing import fulfilment, views
 from licensing.catalog import Catalog, load_catalog
-from licensing.errors import DirectPurchaseDisabled, DomainError, IdempotencyKeyReused, OrderNotFound
+from licensing.errors import DirectPurchaseDisabled, DomainError, OrderNotFound
 from licensing.events import DomainEvent, publish
+from licensing.idempotent import IdempotentRequest
 from licensing.ids import new_id
 from licensing.pricing import Quote, partner_price_per_device_year, quote
-from licensing.repositories import idempotency as idempotency_repo
 from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
 from licensing.repositories.orders import OrderStatus
@@ -69,16 +67,13 @@ def quote_for(partner: PartnerItem, request: QuoteRequest) -> Quote:
     )
 
 
-def request_fingerprint(route: str, body: dict[str, Any]) -> str:
-    canonical = json.dumps({"route": route, "body": body}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _new_order(partner: PartnerItem, request: OrderRequest, priced: Quote, now: datetime) -> OrderItem:
+def new_order(
+    partner: PartnerItem, priced: Quote, now: datetime, *, type: str, customer_ref: str | None
+) -> OrderItem:
     return OrderItem(
         id=new_id("ord"),
         partner_id=partner.id,
-        type="bulk" if request.licenses > 1 else "new",
+        type=type,
         billing=partner.billing,
         status=OrderStatus.PENDING_PAYMENT,
         product=priced.product,
@@ -91,7 +86,7 @@ def _new_order(partner: PartnerItem, request: OrderRequest, priced: Quote, now: 
         total_amount=priced.total.amount,
         discounts=[{"kind": d.kind, "percent": str(d.percent)} for d in priced.discounts],
         catalog_version=priced.catalog_version,
-        customer_ref=request.customer_ref,
+        customer_ref=customer_ref,
         created_at=now,
         updated_at=now,
         license_keys=[],
@@ -106,27 +101,33 @@ def place_order(
     Returns the HTTP status and body: 201 and the new order, or the first answer again on a replay
     (even when the partner or the catalog changed since, and the request would now be refused).
     """
-    fingerprint = request_fingerprint("POST /v1/orders", request.model_dump(mode="json"))
+    body = request.model_dump(mode="json")
+    once = IdempotentRequest.of(partner.id, idempotency_key, "POST /v1/orders", body)
     try:
-        return _place(partner, request, idempotency_key, fingerprint, now)
+        return _place(partner, request, once, now)
     except DomainError:
-        if idempotency_key and (replay := _replay(partner.id, idempotency_key, fingerprint, now)):
+        if replay := _replay(once, now):
             return replay
         raise
 
 
-def _place(
-    partner: PartnerItem, request: OrderRequest, idempotency_key: str | None, fingerprint: str, now: datetime
-) -> tuple[int, dict[str, Any]]:
+def ensure_direct_purchase(partner: PartnerItem) -> None:
     if partner.distributor_id:
         raise DirectPurchaseDisabled(
             f"Your account buys through distributor '{partner.distributor_id}'; please order there.",
             distributor_id=partner.distributor_id,
         )
+
+
+def _place(
+    partner: PartnerItem, request: OrderRequest, once: IdempotentRequest, now: datetime
+) -> tuple[int, dict[str, Any]]:
+    ensure_direct_purchase(partner)
     priced = quote_for(partner, request)
-    order = _new_order(partner, request, priced, now)
+    kind = "bulk" if request.licenses > 1 else "new"
+    order = new_order(partner, priced, now, type=kind, customer_ref=request.customer_ref)
     tx = Transaction()
-    head_items = 2 if idempotency_key else 1
+    head_items = 2 if once.key else 1
     issue = None
     if partner.billing == "monthly":
         issue = fulfilment.plan(order, now, items_already_in_transaction=head_items)
@@ -134,50 +135,36 @@ def _place(
     order_repo.add_create(tx, order)
     for license in issue.first if issue else ():
         license_repo.add_issue(tx, license)
-    body = _answer(order, now)
-    if idempotency_key:
-        idempotency_repo.add_record(
-            tx,
-            partner_id=partner.id,
-            key=idempotency_key,
-            request_hash=fingerprint,
-            status_code=201,
-            response=body,
-            order_id=order.id,
-            now=now,
-        )
+    body = answer(order, now)
+    once.add_record(tx, status_code=201, response=body, order_id=order.id, now=now)
     try:
         retry_on_conflict(tx.commit)
     except TransactionCancelled as cancelled:
-        if idempotency_key and cancelled.failed("idempotency"):
-            replay = _replay(partner.id, idempotency_key, fingerprint, now)
-            if replay:
-                return replay
+        if once.lost_to_first(cancelled) and (replay := _replay(once, now)):
+            return replay
         raise
     if not (issue and issue.rest) or fulfilment.write_rest(order.id, issue.rest, now):
-        publish(_placed_event(order, body["status"]))  # by the one worker that finished the order
+        publish(placed_event(order, body["status"]))  # by the one worker that finished the order
     return 201, body
 
 
-def _answer(order: OrderItem, now: datetime) -> dict[str, Any]:
+def answer(order: OrderItem, now: datetime) -> dict[str, Any]:
     """The response to the checkout: a monthly order is answered as fulfilled, which it is on return."""
-    answer = views.order_out(order, OrderUsageItem(), now)
+    body = views.order_out(order, OrderUsageItem(), now)
     if order.status == OrderStatus.FULFILLING:
-        answer = answer.model_copy(update={"status": OrderStatus.FULFILLED})
-    return answer.model_dump(mode="json")
+        body = body.model_copy(update={"status": OrderStatus.FULFILLED})
+    return body.model_dump(mode="json")
 
 
-def _replay(partner_id: str, key: str, fingerprint: str, now: datetime) -> tuple[int, dict[str, Any]] | None:
-    record = idempotency_repo.get(partner_id, key)
-    if record is None or record.ttl <= now.timestamp():  # DynamoDB deletes expired items lazily
+def _replay(once: IdempotentRequest, now: datetime) -> tuple[int, dict[str, Any]] | None:
+    record = once.first_answer(now)
+    if record is None:
         return None
-    if record.request_hash != fingerprint:
-        raise IdempotencyKeyReused("This Idempotency-Key was first used with a different request body.")
     if record.order_id and record.response.get("payment", {}).get("status") == "billed_monthly":
         # a monthly order's keys may still be half written if the first attempt stopped early
         order = order_repo.get(record.order_id, consistent=True)
         if order is not None and fulfilment.resume(order, now):
-            publish(_placed_event(order, record.response["status"]))
+            publish(placed_event(order, record.response["status"]))
     return int(record.status_code), dict(record.response)
 
 
@@ -189,7 +176,7 @@ def order_for(partner_id: str, order_id: str) -> tuple[OrderItem, OrderUsageItem
     return found
 
 
-def _placed_event(order: OrderItem, status: str) -> DomainEvent:
+def placed_event(order: OrderItem, status: str) -> DomainEvent:
     return DomainEvent(
         "OrderPlaced",
         event_id=f"order-placed:{order.id}",

@@ -87,6 +87,11 @@ class LicenseNotFound(NotFound):
     title = "License not found"
 
 
+class CouponNotFound(NotFound):
+    code = "COUPON_NOT_FOUND"
+    title = "Coupon not found"
+
+
 class OrderNotFound(NotFound):
     code = "ORDER_NOT_FOUND"
     title = "Order not found"
@@ -149,6 +154,26 @@ class OwnedByAnotherPartner(Conflict):
     title = "Another partner owns this key"
 
 
+class NotActivated(Conflict):
+    code = "NOT_ACTIVATED"
+    title = "The license is an unused coupon; activate it before renewing it"
+
+
+class NoMatchingCoupon(Conflict):
+    code = "NO_MATCHING_COUPON"
+    title = "No unused coupon of the same product and devices is available"
+
+
+class CouponMismatch(Conflict):
+    code = "COUPON_MISMATCH"
+    title = "The coupon's product or devices differ from the license's"
+
+
+class CouponNotAvailable(Conflict):
+    code = "COUPON_NOT_AVAILABLE"
+    title = "The coupon is no longer unused"
+
+
 class VersionConflict(DomainError):
     status = 412
     code = "VERSION_CONFLICT"
@@ -180,6 +205,11 @@ class InvalidTerm(Unprocessable):
 class UnsupportedCurrency(Unprocessable):
     code = "UNSUPPORTED_CURRENCY"
     title = "Currency not supported"
+
+
+class InvalidMigration(Unprocessable):
+    code = "INVALID_MIGRATION"
+    title = "The target edition is not on the license's upgrade path"
 
 
 # 500: never raised for bad input; only what the catch-all handler reports

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from licensing import fulfilment
-from licensing.errors import OrderBusy, OrderNotPaidYet
+from licensing import fulfilment, renewal
+from licensing.errors import LicenseNotFound, OrderBusy, OrderNotPaidYet
 from licensing.events import DomainEvent, publish
 from licensing.repositories import licenses as license_repo
 from licensing.repositories import orders as order_repo
@@ -15,6 +15,7 @@ from licensing.repositories.table import OrderItem, PaymentEventItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, chunks, retry_on_conflict
 from licensing.schemas.payments import PaymentEventIn
 
+RENEWAL_ATTEMPTS = 3
 REVOCATIONS_PER_TRANSACTION = 49  # each is an update and a history entry, plus the order's counter
 
 # outcomes, as the webhook answers them
@@ -65,6 +66,8 @@ def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         return _record_only(event, now, NOT_AWAITING_PAYMENT)
     if (event.data.amount, event.data.currency) != (int(order.total_amount), order.currency):
         return _transition(event, order, now, outcome=MISMATCH, to_status=OrderStatus.PAYMENT_MISMATCH)
+    if order.renews_license:
+        return _renewal_paid(event, order, now)
 
     issue = fulfilment.plan(order, now, items_already_in_transaction=2)
     tx = Transaction()
@@ -85,6 +88,37 @@ def _succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     if not issue.rest or fulfilment.write_rest(order.id, issue.rest, now):
         _publish_paid(order, issue.keys, event.data.payment_id)  # by the one worker that finished it
     return FULFILLED
+
+
+def _renewal_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
+    """Mark a renewal order paid and extend its license's term, in one transaction: from the current
+    expiry if the license is still valid, from now if it has expired."""
+    for _ in range(RENEWAL_ATTEMPTS):
+        license = license_repo.get(str(order.renews_license), consistent=True)
+        if license is None:
+            raise LicenseNotFound(f"The license renewed by order {order.id} does not exist.")
+        tx = Transaction()
+        payment_events.add_record(tx, _record(event, now, FULFILLED))
+        order_repo.add_payment_transition(
+            tx, order, to_status=OrderStatus.FULFILLED, event_id=event.id, now=now,
+            payment_id=event.data.payment_id,
+        )  # fmt: skip
+        _, renewed = renewal.add_extension(
+            tx, license, months=int(order.years) * 12, now=now, actor="payment-provider",
+            via={"renewal_order_id": order.id}, product=order.product,
+        )  # fmt: skip
+        try:
+            if (lost := _commit_or_lose(tx, event, now)) is not None:
+                return lost
+        except TransactionCancelled as cancelled:
+            if cancelled.failed("license"):
+                continue  # the license changed since it was read (another renewal, an edit): read it again
+            raise
+        detail = {"order_id": order.id, "partner_id": order.partner_id, "payment_id": event.data.payment_id}
+        paid = DomainEvent("OrderPaid", event_id=f"order-paid:{order.id}", detail=detail)
+        publish(paid, renewed)
+        return FULFILLED
+    raise OrderBusy("The license is changing too often; deliver the payment again shortly.")
 
 
 def _resume(order: OrderItem, now: datetime) -> None:
@@ -192,8 +226,11 @@ def _publish_refunded(order: OrderItem, revoked: list[str]) -> None:
 
 
 def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
-    """Revoke every key of the order that is still unused; keys in use keep working."""
+    """Revoke every key of the order that is still unused; keys in use keep working (a renewal's license
+    is in use: refunding a renewal leaves its term to the operators)."""
     revoked: list[str] = []
+    if order.renews_license:
+        return revoked
     candidates = license_repo.unused(license_repo.get_many(list(order.license_keys)))
     for chunk in chunks(candidates, REVOCATIONS_PER_TRANSACTION):
         pending = chunk

@@ -14,7 +14,7 @@ from licensing.repositories.table import LicenseItem, OrderItem, OrderUsageItem,
 from licensing.schemas.catalog import QuoteOut
 from licensing.schemas.common import DiscountOut, Money
 from licensing.schemas.licenses import LicenseOut
-from licensing.schemas.orders import OrderOut, PaymentOut
+from licensing.schemas.orders import OrderOut, PaymentOut, RenewalOut
 from licensing.schemas.partners import PartnerOut
 
 _PAYMENT_STATUS = {
@@ -46,10 +46,15 @@ def quote_out(quote: Quote) -> QuoteOut:
     )
 
 
+def licenses_used(order: OrderItem, usage: OrderUsageItem) -> int:
+    """Keys of the order in use (a renewal's license is, by definition)."""
+    return len(order.license_keys) if order.renews_license else int(usage.licenses_used)
+
+
 def licenses_unused(order: OrderItem, usage: OrderUsageItem, now: datetime) -> int:
     """Keys of the order still waiting for their first use (none once the activation window closed)."""
     issued_at = order.paid_at or order.created_at
-    if not order.license_keys or now >= activation_deadline(issued_at):
+    if not order.license_keys or order.renews_license or now >= activation_deadline(issued_at):
         return 0
     return len(order.license_keys) - int(usage.licenses_used) - int(usage.licenses_revoked)
 
@@ -78,8 +83,13 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
             paid_at=iso(order.paid_at) if order.paid_at else None,
         ),
         license_keys=list(order.license_keys),
-        licenses_used=int(usage.licenses_used),
+        licenses_used=licenses_used(order, usage),
         licenses_unused=licenses_unused(order, usage, now),
+        renewal=None
+        if not order.renews_license
+        else RenewalOut(
+            license_key=order.renews_license, product=order.product, previous_product=order.previous_product
+        ),
     )
 
 
@@ -102,6 +112,8 @@ def license_out(license: LicenseItem, now: datetime) -> LicenseOut:
         workspace_id=license.workspace_id,
         customer_ref=license.customer_ref,
         note=license.note,
+        renewed_at=when(license.renewed_at),
+        redeemed_for=license.redeemed_for,
         version=int(license.version or 0),
     )
 

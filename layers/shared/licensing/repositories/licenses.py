@@ -1,34 +1,27 @@
 """Licenses: `PK=LICENSE#<key>`, `SK=LICENSE` (a lookup is one GetItem); their history in the same
-partition under `SK=HISTORY#<at>#<id>`; a partner's licenses on GSI2 (keys and a compact `row`).
+partition under `SK=HISTORY#<at>#<id>`; a partner's licenses on GSI2 (keys and a compact `row`), the
+coupons renew-with-coupon may pick on GSI3.
 
-Every write that changes a listed field also sets `row`, in the same update, so the index never
-disagrees with the item."""
+Every write also sets what the license derives for those indexes (`license_index.after_change`), in the
+same update, so no index ever disagrees with the item."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.expressions.update import Action
 
 from licensing.clock import iso
 from licensing.ids import ulid
-from licensing.repositories.table import HistoryItem, LicenseItem, set_or_remove
+from licensing.repositories import partners
+from licensing.repositories.license_index import after_change, from_row, initial
+from licensing.repositories.table import BaseItem, HistoryItem, LicenseItem, PartnerItem, set_or_remove
 from licensing.repositories.transactions import Transaction, chunks
 
 SK = "LICENSE"
 BATCH_GET_LIMIT = 100
-# What GSI2 projects of a license besides its keys, in this order (dates as Unix seconds): everything a
-# list, a search or a grouping shows, in about a hundred bytes.
-ROW_FIELDS = (
-    "product", "devices", "term_months", "partner_id", "order_id", "purchased_at",
-    "activation_deadline", "activated_at", "expires_at", "workspace_id", "customer_ref", "note",
-    "revoked_at", "redeemed_at", "version",
-)  # fmt: skip
-_DATES = {"purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at"}
 
 
 def pk(key: str) -> str:
@@ -37,32 +30,6 @@ def pk(key: str) -> str:
 
 def partner_partition(partner_id: str) -> str:
     return f"PARTNER#{partner_id}#LICENSES"
-
-
-def row_of(values: dict[str, Any]) -> str:
-    """The compact row of a license's listed fields (see ROW_FIELDS)."""
-    cells = [
-        int(values[name].timestamp()) if name in _DATES and values.get(name) else values.get(name)
-        for name in ROW_FIELDS
-    ]
-    return json.dumps(cells, separators=(",", ":"), ensure_ascii=False)
-
-
-def from_row(item: LicenseItem) -> LicenseItem:
-    """A license as its GSI2 entry describes it (for reading only: it is never saved)."""
-    cells = dict(zip(ROW_FIELDS, json.loads(item.row or "[]"), strict=True))
-    values: dict[str, Any] = {
-        name: datetime.fromtimestamp(value, UTC) if name in _DATES and value is not None else value
-        for name, value in cells.items()
-    }
-    return LicenseItem(item.PK, item.SK, key=item.PK.removeprefix("LICENSE#"), **values)
-
-
-def _row_after(license: LicenseItem, **changes: Any) -> Action:
-    """SET row to what the license will be once `changes` (and the version increment) are applied."""
-    values = {name: getattr(license, name) for name in ROW_FIELDS}
-    values.update(changes, version=int(license.version or 0) + 1)
-    return LicenseItem.row.set(row_of(values))
 
 
 def partner_licenses(
@@ -98,7 +65,7 @@ def index_key(license: LicenseItem) -> dict[str, Any]:
         "PK": {"S": pk(license.key)},
         "SK": {"S": SK},
         "GSI2PK": {"S": partner_partition(str(license.partner_id))},
-        "GSI2SK": {"S": f"{iso(license.purchased_at)}#{license.key}"},
+        "GSI2SK": {"S": _listed_at(license)},
     }
 
 
@@ -107,6 +74,17 @@ def get(key: str, *, consistent: bool = False) -> LicenseItem | None:
         return LicenseItem.get(pk(key), SK, consistent_read=consistent)
     except DoesNotExist:
         return None
+
+
+def get_with_partner(
+    key: str, partner_id: str, *, consistent: bool = False
+) -> tuple[LicenseItem | None, PartnerItem | None]:
+    """A license and a partner (its prices) with one BatchGetItem."""
+    wanted = [(pk(key), SK), (partners.pk(partner_id), partners.SK)]
+    found = list(BaseItem.batch_get(wanted, consistent_read=consistent))
+    license = next((item for item in found if isinstance(item, LicenseItem)), None)
+    partner = next((item for item in found if isinstance(item, PartnerItem)), None)
+    return license, partner
 
 
 def get_many(keys: list[str]) -> list[LicenseItem]:
@@ -123,8 +101,8 @@ def new_license(
     product: str,
     devices: int,
     term_months: int,
-    partner_id: str,
-    order_id: str,
+    partner_id: str | None,
+    order_id: str | None,
     purchased_at: datetime,
     activation_deadline: datetime,
     customer_ref: str | None,
@@ -142,17 +120,18 @@ def new_license(
         activation_deadline=activation_deadline,
         customer_ref=customer_ref,
     )
-    return listed_under(license, partner_id) if partner_id else license
+    return listed_under(license, partner_id) if partner_id else initial(license)
 
 
 def listed_under(license: LicenseItem, partner_id: str) -> LicenseItem:
-    """Give a new license its GSI2 keys and row (an existing one changes them through add_claim)."""
-    license.GSI2PK, license.GSI2SK = (
-        partner_partition(partner_id),
-        f"{iso(license.purchased_at)}#{license.key}",
-    )
-    license.row = row_of({name: getattr(license, name) for name in ROW_FIELDS} | {"version": 1})
-    return license
+    """Give a new license (built here, or by tooling that set more fields) its GSI2 keys and the derived
+    index attributes; an existing license changes owner through add_claim."""
+    license.GSI2PK, license.GSI2SK = partner_partition(partner_id), _listed_at(license)
+    return initial(license)
+
+
+def _listed_at(license: LicenseItem) -> str:
+    return f"{iso(license.purchased_at)}#{license.key}"
 
 
 def history_entry(key: str, *, at: datetime, actor: str, action: str, changes: dict[str, Any]) -> HistoryItem:
@@ -183,7 +162,7 @@ def add_activation(
             LicenseItem.activated_at.set(now),
             LicenseItem.expires_at.set(expires_at),
             LicenseItem.workspace_id.set(workspace_id),
-            _row_after(license, activated_at=now, expires_at=expires_at, workspace_id=workspace_id),
+            *after_change(license, activated_at=now, expires_at=expires_at, workspace_id=workspace_id),
         ],
         condition=(
             LicenseItem.activated_at.does_not_exist()
@@ -213,7 +192,7 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
     """Revoke a key that is still unused (an activated key keeps working)."""
     tx.update(
         license,
-        [LicenseItem.revoked_at.set(now), _row_after(license, revoked_at=now)],
+        [LicenseItem.revoked_at.set(now), *after_change(license, revoked_at=now)],
         condition=(
             LicenseItem.activated_at.does_not_exist()
             & LicenseItem.revoked_at.does_not_exist()
@@ -238,10 +217,45 @@ def add_edit(
     tx: Transaction, license: LicenseItem, changes: dict[str, Any], *, now: datetime, actor: str
 ) -> None:
     """Set (or, for None, remove) partner-editable fields if the version is still the one read."""
-    actions = [*set_or_remove(LicenseItem, changes), _row_after(license, **changes)]
+    actions = [*set_or_remove(LicenseItem, changes), *after_change(license, **changes)]
     tx.update(license, actions, condition=LicenseItem.PK.exists(), label="license")
     diff = {name: {"from": getattr(license, name), "to": value} for name, value in changes.items()}
     tx.put(history_entry(license.key, at=now, actor=actor, action="edited", changes=diff), label="history")
+
+
+def add_renewal(
+    tx: Transaction,
+    license: LicenseItem,
+    *,
+    expires_at: datetime,
+    now: datetime,
+    actor: str,
+    via: dict[str, str],
+    product: str | None = None,
+) -> None:
+    """Move an activated license's expiry (and, for a migration, its edition) if it is still as read;
+    `via` names what paid for it (`renewal_order_id` or `coupon_key`) in the history entry."""
+    changes: dict[str, Any] = {"expires_at": expires_at}
+    if product and product != license.product:
+        changes["product"] = product
+    tx.update(
+        license,
+        [
+            *set_or_remove(LicenseItem, changes),
+            LicenseItem.renewed_at.set(now),
+            *after_change(license, **changes),
+        ],
+        condition=LicenseItem.activated_at.exists() & LicenseItem.revoked_at.does_not_exist(),
+        label="license",
+    )
+    diff: dict[str, Any] = {
+        "expires_at": {"from": iso(license.expires_at) if license.expires_at else None, "to": iso(expires_at)}
+    }
+    if "product" in changes:
+        diff["product"] = {"from": license.product, "to": product}
+    diff.update({name: {"from": None, "to": value} for name, value in via.items()})
+    entry = history_entry(license.key, at=now, actor=actor, action="renewed", changes=diff)
+    tx.put(entry, label="history")
 
 
 def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: datetime) -> None:
@@ -251,8 +265,8 @@ def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: da
         [
             LicenseItem.partner_id.set(partner_id),
             LicenseItem.GSI2PK.set(partner_partition(partner_id)),
-            LicenseItem.GSI2SK.set(f"{iso(license.purchased_at)}#{license.key}"),
-            _row_after(license, partner_id=partner_id),
+            LicenseItem.GSI2SK.set(_listed_at(license)),
+            *after_change(license, partner_id=partner_id),
         ],
         condition=LicenseItem.partner_id.does_not_exist(),
         label="license",

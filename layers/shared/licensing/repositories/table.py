@@ -1,7 +1,7 @@
 """The single table: connection settings, custom attributes and the PynamoDB models.
 
 Key design (see docs/data-model.md): every entity has `PK`/`SK`; a partner's orders and API keys are
-listed on `GSI1`, its licenses on the compact `GSI2`.
+listed on `GSI1`, its licenses on the compact `GSI2`, the coupons renew-with-coupon may pick on `GSI3`.
 """
 
 from __future__ import annotations
@@ -97,6 +97,18 @@ class PartnerLicensesIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no
     GSI2SK = UnicodeAttribute(range_key=True)
 
 
+class PartnerCouponsIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI3 (sparse): the coupons renew-with-coupon may pick, per partner, product and devices, soonest
+    activation deadline first (see licensing.repositories.license_index)."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = IncludeProjection(["row", "entity"])
+
+    GSI3PK = UnicodeAttribute(hash_key=True)
+    GSI3SK = UnicodeAttribute(range_key=True)
+
+
 class PartnerItem(BaseItem, discriminator="Partner"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -147,6 +159,8 @@ class OrderItem(BaseItem, discriminator="Order"):
     paid_at = IsoDateTimeAttribute(null=True)
     refunded_at = IsoDateTimeAttribute(null=True)
     refund_event_id = UnicodeAttribute(null=True)
+    renews_license = UnicodeAttribute(null=True)  # a renewal order: the key it extends
+    previous_product = UnicodeAttribute(null=True)  # a renewal that migrates: the edition it leaves
     GSI1PK = UnicodeAttribute()
     GSI1SK = UnicodeAttribute()
     partner_index = PartnerListIndex()
@@ -176,11 +190,17 @@ class LicenseItem(BaseItem, discriminator="License"):
     note = UnicodeAttribute(null=True)
     revoked_at = IsoDateTimeAttribute(null=True)
     redeemed_at = IsoDateTimeAttribute(null=True)
+    redeemed_for = UnicodeAttribute(null=True)  # a redeemed coupon: the license it renewed
+    renewed_at = IsoDateTimeAttribute(null=True)
     version = VersionAttribute()
-    row = UnicodeAttribute(null=True)  # licensing.repositories.licenses.row_of: every listed field, compact
+    # derived from the fields above on every write (licensing.repositories.license_index)
+    row = UnicodeAttribute(null=True)
     GSI2PK = UnicodeAttribute(null=True)
     GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
     partner_licenses = PartnerLicensesIndex()
+    partner_coupons = PartnerCouponsIndex()
 
 
 class HistoryItem(BaseItem, discriminator="LicenseHistory"):

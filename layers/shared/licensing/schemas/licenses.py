@@ -24,6 +24,8 @@ class LicenseOut(BaseModel):
     workspace_id: str | None
     customer_ref: str | None
     note: str | None
+    renewed_at: str | None = None
+    redeemed_for: str | None = None  # a redeemed coupon: the license it renewed
     version: int
 
 

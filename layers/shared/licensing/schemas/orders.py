@@ -22,6 +22,12 @@ class PaymentOut(BaseModel):
     paid_at: str | None = None
 
 
+class RenewalOut(BaseModel):
+    license_key: str
+    product: str  # the edition the license has once the renewal is paid
+    previous_product: str | None  # a migration: the edition it leaves
+
+
 class OrderOut(BaseModel):
     id: str
     type: Literal["new", "bulk", "renewal"]
@@ -39,6 +45,7 @@ class OrderOut(BaseModel):
     license_keys: list[str]
     licenses_used: int
     licenses_unused: int
+    renewal: RenewalOut | None = None
 
 
 class OrderPage(BaseModel):

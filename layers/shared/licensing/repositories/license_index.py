@@ -1,0 +1,94 @@
+"""What a license item derives from its own fields for the indexes, kept in step on every write:
+
+- `row`: the compact copy of the listed fields that GSI2 projects (a partner's license list);
+- `GSI3PK`/`GSI3SK`: present only while the license is a coupon renew-with-coupon may pick on its own
+  (owned, unused, not redeemed or revoked, no note), keyed by partner, product and devices and sorted by
+  activation deadline, so the soonest matching coupon is one Query with `Limit=1`.
+
+Every license write computes these from the license as it will be after the change (`after_change`),
+in the same update, so no index ever disagrees with its item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.expressions.update import Action
+
+from licensing.clock import iso
+from licensing.repositories.table import LicenseItem
+
+# What GSI2 projects of a license besides its keys, in this order (dates as Unix seconds): everything a
+# list, a search or a grouping shows, in about a hundred bytes. New fields go at the end.
+ROW_FIELDS = (
+    "product", "devices", "term_months", "partner_id", "order_id", "purchased_at",
+    "activation_deadline", "activated_at", "expires_at", "workspace_id", "customer_ref", "note",
+    "revoked_at", "redeemed_at", "version", "redeemed_for", "renewed_at",
+)  # fmt: skip
+_DATES = {
+    "purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at", "renewed_at",
+}  # fmt: skip
+# The fields that decide whether a license is an auto-pickable coupon, and where it sorts.
+_COUPON_FIELDS = ("key", "partner_id", "product", "devices", "activation_deadline", "note")
+_NOT_A_COUPON_ONCE = ("activated_at", "revoked_at", "redeemed_at")
+
+
+def row_of(values: Mapping[str, Any]) -> str:
+    """The compact row of a license's listed fields (see ROW_FIELDS)."""
+    cells = [
+        int(values[name].timestamp()) if name in _DATES and values.get(name) else values.get(name)
+        for name in ROW_FIELDS
+    ]
+    return json.dumps(cells, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_row(item: LicenseItem) -> LicenseItem:
+    """A license as its index entry describes it (for reading only: it is never saved). A row written
+    before a field was added is simply shorter: the missing cells read as None."""
+    stored = json.loads(item.row or "[]")
+    cells = dict(zip(ROW_FIELDS, stored + [None] * (len(ROW_FIELDS) - len(stored)), strict=True))
+    values: dict[str, Any] = {
+        name: datetime.fromtimestamp(value, UTC) if name in _DATES and value is not None else value
+        for name, value in cells.items()
+    }
+    return LicenseItem(item.PK, item.SK, key=item.PK.removeprefix("LICENSE#"), **values)
+
+
+def coupon_partition(partner_id: str, product: str, devices: int) -> str:
+    return f"PARTNER#{partner_id}#COUPONS#{product}#{int(devices)}"
+
+
+def coupon_keys(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    """GSI3's keys for a license in this state, or None when renew-with-coupon must not pick it."""
+    if not values.get("partner_id") or values.get("note") or any(values.get(n) for n in _NOT_A_COUPON_ONCE):
+        return None
+    partition = coupon_partition(values["partner_id"], values["product"], values["devices"])
+    return partition, f"{iso(values['activation_deadline'])}#{values['key']}"
+
+
+def initial(license: LicenseItem) -> LicenseItem:
+    """Set the derived attributes of a license about to be created."""
+    values = _values(license) | {"version": 1}
+    license.row = row_of(values)
+    license.GSI3PK, license.GSI3SK = coupon_keys(values) or (None, None)
+    return license
+
+
+def after_change(license: LicenseItem, **changes: Any) -> list[Action]:
+    """SET (or REMOVE) the derived attributes to what they will be once `changes` (and the version
+    increment) are applied to `license`, which must be the item as last read."""
+    values = _values(license) | changes | {"version": int(license.version or 0) + 1}
+    keys = coupon_keys(values)
+    index: list[Action] = (
+        [LicenseItem.GSI3PK.set(keys[0]), LicenseItem.GSI3SK.set(keys[1])]
+        if keys
+        else [LicenseItem.GSI3PK.remove(), LicenseItem.GSI3SK.remove()]
+    )
+    return [LicenseItem.row.set(row_of(values)), *index]
+
+
+def _values(license: LicenseItem) -> dict[str, Any]:
+    return {name: getattr(license, name) for name in {*ROW_FIELDS, *_COUPON_FIELDS}}
