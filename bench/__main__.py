@@ -12,7 +12,7 @@ def main() -> int:
     environment.configure()  # before anything imports licensing
     from moto import mock_aws
 
-    from bench import imports, latency, operations, report, search
+    from bench import coupons, imports, latency, operations, report, search
     from bench.world import World
     from devtools.moto_transactions import one_backup_per_transaction
 
@@ -21,6 +21,8 @@ def main() -> int:
         lookups = latency.measure(World())
     with mock_aws(), one_backup_per_transaction():
         costs = operations.measure(World())
+    with mock_aws(), one_backup_per_transaction():
+        redemptions = coupons.measure(World())
     with mock_aws():
         searches = search.measure(World())
 
@@ -38,6 +40,15 @@ def main() -> int:
     print(
         "\nReads go through GSI2, which projects only the keys and a compact row per license; the naive "
         "baseline reads every full license item. Estimated from item sizes as above.\n"
+    )
+    print(
+        f"### Renew with coupon: {coupons.COUPONS:,} coupons of {len(coupons.SIZES)} kinds, "
+        f"{coupons.NOTED_PERCENT}% with a note\n"
+    )
+    print(coupons.table(redemptions))
+    print(
+        "\nThe pick is one Query of the sparse GSI3 (`Limit=1`), which lists only the coupons "
+        "renew-with-coupon may take, per partner, product and devices, by activation deadline.\n"
     )
     print(f"### License lookup latency ({lookups.samples:,} lookups after {latency.WARM_UP} warm-up)\n")
     print(latency.table(lookups))

@@ -51,6 +51,7 @@ def seed(partner: Partner, count: int = LICENSES) -> list[str]:
                 license.expires_at = license.activated_at + timedelta(days=365)
             if n % 50 == 0:
                 license.note = "Reserved for ACME Berlin"
+            license.version = 1  # as the API's conditional put stores it
             batch.save(license_repo.listed_under(license, partner.id))
             keys.append(key)
     return keys

@@ -109,8 +109,9 @@ def test_every_action_used_is_granted(
     partner.api.get(f"/v1/licenses/{keys[0]}/renewal-options")
     partner.api.post(f"/v1/licenses/{keys[0]}/renew-with-coupon")
     partner.api.post(f"/v1/licenses/{keys[0]}/renew-with-coupon", {"coupon_key": keys[3]})
-    renewal = partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers={"Idempotency-Key": "r"})
-    partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers={"Idempotency-Key": "r"})  # replay
+    once = {"Idempotency-Key": "renewal"}
+    renewal = partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers=once)
+    partner.api.post(f"/v1/licenses/{keys[0]}/renew", {"years": 1}, headers=once)  # replay
     webhook.pay(renewal.json())
     monthly_keys = monthly_partner.api.get("/v1/licenses", query={"limit": "1"}).json()["items"]
     client.post("/v1/lookup", {"license_key": monthly_keys[0]["key"], "workspace_id": "ws-m"})

@@ -8,7 +8,8 @@ import pytest
 
 from licensing.keys import generate_key
 from licensing.repositories import licenses as license_repo
-from licensing.repositories.table import BaseItem, HistoryItem
+from licensing.repositories.license_index import coupon_partition
+from licensing.repositories.table import BaseItem, HistoryItem, LicenseItem
 from tests.support import Api, Partner, WebhookSender
 from tests.test_checkout import assert_problem
 
@@ -233,6 +234,8 @@ def test_claim_an_unowned_key(partner: Partner, other: Partner) -> None:
     assert claimed.json()["partner_id"] == partner.id
     assert partner.api.get(f"/v1/licenses/{key}").status == 200
     assert partner.api.post("/v1/licenses/claim", {"key": key}).json() == claimed.json()  # again: no change
+    coupons = LicenseItem.partner_coupons.query(coupon_partition(partner.id, "home", 1))
+    assert [item.PK for item in coupons] == [f"LICENSE#{key}"]  # now renew-with-coupon may pick it
     assert_problem(other.api.post("/v1/licenses/claim", {"key": key}), 409, "OWNED_BY_ANOTHER_PARTNER")
     actions = [h.action for h in HistoryItem.query(f"LICENSE#{key}") if h.SK.startswith("HISTORY#")]
     assert actions == ["claimed"]

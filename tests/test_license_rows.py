@@ -1,12 +1,23 @@
-"""GSI2's compact row must always describe the license exactly as the item does, after every kind of
-write (issue, activation, edit, claim, revocation)."""
+"""What a license derives for the indexes must always describe the license exactly as the item does,
+after every kind of write (issue, activation, edit, claim, revocation, renewal, redemption): GSI2's
+compact row, and GSI3's keys, present exactly while the license is a coupon renew-with-coupon may pick."""
 
 from __future__ import annotations
 
 from licensing.repositories import licenses as license_repo
+from licensing.repositories.license_index import coupon_partition
 from licensing.repositories.table import LicenseItem
 from licensing.views import license_out
 from tests.support import Partner, WebhookSender
+
+
+def stored(key: str) -> LicenseItem:
+    return LicenseItem.get(f"LICENSE#{key}", "LICENSE")
+
+
+def pickable(item: LicenseItem) -> bool:
+    unused = item.activated_at is None and item.revoked_at is None and item.redeemed_at is None
+    return unused and not item.note and item.partner_id is not None
 
 
 def test_rows_match_items_after_every_kind_of_write(
@@ -26,6 +37,35 @@ def test_rows_match_items_after_every_kind_of_write(
     assert sorted(listed) == sorted(keys)
     now = frozen_now()
     for key in keys:
-        stored = LicenseItem.get(f"LICENSE#{key}", "LICENSE")
-        assert license_out(listed[key], now) == license_out(stored, now), key
+        assert license_out(listed[key], now) == license_out(stored(key), now), key
     assert listed[keys[3]].revoked_at is not None and listed[keys[1]].note.startswith("reserved |")
+
+
+def test_rows_and_coupon_index_follow_renewals_and_redemptions(
+    partner: Partner, webhook: WebhookSender, frozen_now
+) -> None:
+    order = partner.order(licenses=5).json()
+    webhook.pay(order, timestamp=int(frozen_now().timestamp()))
+    keys = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"]
+    active, noted, cleared, redeemed, open_coupon = keys
+    partner.api.post(f"/v1/licenses/{active}/assign", {"workspace_id": "ws-1"})
+    partner.api.patch(f"/v1/licenses/{noted}", {"note": "kept for ACME"})
+    partner.api.patch(f"/v1/licenses/{cleared}", {"note": "briefly kept"})
+    partner.api.patch(f"/v1/licenses/{cleared}", {"note": None})
+    coupon_used = partner.api.post(f"/v1/licenses/{active}/renew-with-coupon", {"coupon_key": redeemed})
+    assert coupon_used.status == 200, coupon_used.body
+    renewal = partner.api.post(f"/v1/licenses/{active}/renew", {"years": 1, "migrate_to": "enterprise"})
+    webhook.pay(renewal.json(), timestamp=int(frozen_now().timestamp()))
+
+    now = frozen_now()
+    listed = {lic.key: lic for lic in license_repo.partner_licenses(partner.id, page_size=100)}
+    for key in keys:
+        item = stored(key)
+        assert license_out(listed[key], now) == license_out(item, now), key
+        assert (item.GSI3PK is not None) == pickable(item), key
+    in_index = {
+        item.PK.removeprefix("LICENSE#")
+        for item in LicenseItem.partner_coupons.query(coupon_partition(partner.id, "business", 5))
+    }
+    assert in_index == {cleared, open_coupon}
+    assert stored(active).product == "enterprise" and stored(redeemed).redeemed_for == active

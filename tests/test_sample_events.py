@@ -63,6 +63,32 @@ def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partne
     assert (status, answer["code"], answer["license"]["workspace_id"]) == (200, "VALID", "ws-sample")
 
 
+def for_license(event: dict[str, Any], key: str) -> dict[str, Any]:
+    sample_key = event["pathParameters"]["key"]
+    event["path"] = event["path"].replace(sample_key, key)
+    event["requestContext"]["path"] = event["requestContext"]["path"].replace(sample_key, key)
+    event["pathParameters"]["key"] = key
+    return event
+
+
+def test_renewal_samples(gateway: LocalGateway, partner: Partner, webhook) -> None:
+    order = partner.order(licenses=2).json()  # business, 5 devices: one to renew, one coupon
+    webhook.pay(order)
+    active, coupon = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"]
+    partner.api.with_key(None).post("/v1/lookup", {"license_key": active, "workspace_id": "ws-sample"})
+
+    event = for_license(as_partner(sample("renew_with_coupon.json"), partner), active)
+    status, renewed = run(gateway, "coupon_redemption", event)
+    assert (status, renewed["coupon"]["key"], renewed["coupon"]["status"]) == (200, coupon, "redeemed")
+
+    event = for_license(as_partner(sample("renew_license.json"), partner), active)
+    status, renewal = run(gateway, "renewal", event)
+    assert (status, renewal["type"], renewal["product"]) == (201, "renewal", "enterprise")
+    assert renewal["renewal"] == {
+        "license_key": active, "product": "enterprise", "previous_product": "business"
+    }  # fmt: skip
+
+
 def test_unsigned_webhook_sample_is_refused(gateway: LocalGateway, api) -> None:
     status, problem = run(gateway, "payment_webhook", sample("payment_webhook.json"))
     assert (status, problem["code"]) == (401, "INVALID_SIGNATURE")
@@ -81,7 +107,13 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
         gateway.handler("functions.authorizer.app")(event, LambdaContext("authorizer"))
 
 
-@pytest.mark.parametrize("name", ["lookup.json", "create_order.json", "payment_webhook.json", "health.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lookup.json", "create_order.json", "payment_webhook.json", "health.json", "renew_license.json",
+        "renew_with_coupon.json",
+    ],
+)  # fmt: skip
 def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:
     from devtools.gateway import api_event
 

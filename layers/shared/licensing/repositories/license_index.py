@@ -29,7 +29,8 @@ ROW_FIELDS = (
     "revoked_at", "redeemed_at", "version", "redeemed_for", "renewed_at",
 )  # fmt: skip
 _DATES = {
-    "purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at", "renewed_at",
+    "purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at",
+    "renewed_at",
 }  # fmt: skip
 # The fields that decide whether a license is an auto-pickable coupon, and where it sorts.
 _COUPON_FIELDS = ("key", "partner_id", "product", "devices", "activation_deadline", "note")
