@@ -388,6 +388,11 @@ class DevServer:
             f"  curl -sS -w '\\n' {auth} $API/v1/orders/$ORDER",
             f"  LICENSE=$(curl -sS {auth} $API/v1/orders/$ORDER | {read_key}); echo $LICENSE",
             f"  curl -sS -w '\\n' {as_json} -d {lookup_body} $API/v1/lookup",
+            f"  curl -sS -w '\\n' {auth} $API/v1/licenses/$LICENSE/renewal-options",
+            f'  RENEWAL=$(curl -sS {auth} {as_json} -H "Idempotency-Key: renew-$RANDOM$RANDOM" '
+            f"""-d '{{"years":1}}' $API/v1/licenses/$LICENSE/renew | {read_id}); echo $RENEWAL""",
+            "  curl -sS -w '\\n' -X POST $API/dev/pay/$RENEWAL",
+            f"  curl -sS -w '\\n' {auth} $API/v1/licenses/$LICENSE",
             "  curl -sS -w '\\n' $API/dev/events",
             "",
             "Press Ctrl-C to stop.",

@@ -140,6 +140,9 @@ def test_banner_shows_keys_endpoint_and_curl_commands(devserver: Running, base_u
         "/dev/pay/$ORDER",
         "/v1/orders/$ORDER",
         "/v1/lookup",
+        "/v1/licenses/$LICENSE/renewal-options",
+        "/v1/licenses/$LICENSE/renew",
+        "/dev/pay/$RENEWAL",
     ):
         assert snippet in out
 
@@ -179,12 +182,24 @@ def test_buy_pay_look_up_and_see_the_events(base_url: str, partner_key: str) -> 
     assert looked.status == 200, looked.body
     assert looked.json()["code"] == "VALID"
 
+    options = call(base_url, "GET", f"/v1/licenses/{license_key}/renewal-options", key=partner_key)
+    assert options.status == 200, options.body
+    expiry_after_one_more_year = options.json()["renew"][0]["expires_at"]
+    renewal = call(
+        base_url, "POST", f"/v1/licenses/{license_key}/renew", {"years": 1}, key=partner_key,
+        Idempotency_Key="devserver-renewal",
+    )  # fmt: skip
+    assert renewal.status == 201, renewal.body
+    assert call(base_url, "POST", f"/dev/pay/{renewal.json()['id']}").json()["outcome"] == "fulfilled"
+    renewed = call(base_url, "GET", f"/v1/licenses/{license_key}", key=partner_key).json()
+    assert renewed["expires_at"] == expiry_after_one_more_year
+
     recorded = call(base_url, "GET", "/dev/events")
     assert recorded.status == 200
     items = recorded.json()["items"]
     assert {"detail_type", "event_id", "detail"} <= set(items[0])
     kinds = [item["detail_type"] for item in items]
-    for kind in ("OrderPlaced", "OrderPaid", "LicensesIssued", "LicenseActivated"):
+    for kind in ("OrderPlaced", "OrderPaid", "LicensesIssued", "LicenseActivated", "LicenseRenewed"):
         assert kind in kinds
     assert kinds.index("OrderPlaced") < kinds.index("OrderPaid") < kinds.index("LicenseActivated")
 

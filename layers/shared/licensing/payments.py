@@ -103,9 +103,10 @@ def _renewal_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str
             tx, order, to_status=OrderStatus.FULFILLED, event_id=event.id, now=now,
             payment_id=event.data.payment_id,
         )  # fmt: skip
+        migrate_to = order.product if order.previous_product else None  # a plain renewal keeps the edition
         _, renewed = renewal.add_extension(
             tx, license, months=int(order.years) * 12, now=now, actor="payment-provider",
-            via={"renewal_order_id": order.id}, product=order.product,
+            via={"renewal_order_id": order.id}, product=migrate_to,
         )  # fmt: skip
         try:
             if (lost := _commit_or_lose(tx, event, now)) is not None:
