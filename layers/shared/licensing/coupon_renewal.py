@@ -4,21 +4,27 @@
 Without a chosen coupon, the soonest activation deadline wins among coupons without a note; that is one
 Query of the sparse GSI3 reading one entry. When a concurrent request takes that coupon first, the
 transaction fails on the coupon's condition and this one moves on to the next coupon, so requests only
-fail with NO_MATCHING_COUPON once no coupon is left.
+fail with NO_MATCHING_COUPON once no coupon is left. An Idempotency-Key makes a retried request answer
+as the first one did instead of spending another coupon.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from licensing import views
 from licensing.errors import (
     Conflict,
     CouponMismatch,
     CouponNotAvailable,
     CouponNotFound,
+    DomainError,
     NoMatchingCoupon,
 )
 from licensing.events import DomainEvent, publish
+from licensing.idempotent import IdempotentRequest
 from licensing.keys import normalize_key
 from licensing.license_management import license_for
 from licensing.lifecycle import LicenseStatus, status_of
@@ -29,40 +35,71 @@ from licensing.repositories import orders as order_repo
 from licensing.repositories.license_index import coupon_partition
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled, retry_on_conflict
+from licensing.schemas.renewals import CouponRenewalOut
 
 LICENSE_ATTEMPTS = 3  # reads of a license that keeps changing between our read and our write
 MAX_ATTEMPTS = 200  # a bound for the Lambda's sake; coupons running out ends the loop long before
 
 
 def renew_with_coupon(
-    partner_id: str, raw_key: str, raw_coupon_key: str | None, now: datetime
-) -> tuple[LicenseItem, LicenseItem]:
-    """The renewed license and the redeemed coupon."""
+    partner_id: str, raw_key: str, raw_coupon_key: str | None, idempotency_key: str | None, now: datetime
+) -> dict[str, Any]:
+    """`{license, coupon}` after the renewal, or the first answer again for a replayed Idempotency-Key
+    (a retried request never spends a second coupon)."""
+    key = normalize_key(raw_key)
     chosen = normalize_key(raw_coupon_key) if raw_coupon_key is not None else None
-    license = license_for(partner_id, raw_key, consistent=True)
-    check_renewable(license, now)
-    coupon = _chosen(partner_id, chosen, license, now) if chosen else _soonest(partner_id, license, now)
-    license_changes = 0
+    route = f"POST /v1/licenses/{key}/renew-with-coupon"
+    once = IdempotentRequest.of(partner_id, idempotency_key, route, {"coupon_key": chosen})
+    try:
+        return _renew(partner_id, key, chosen, once, now)
+    except DomainError:
+        if record := once.first_answer(now):
+            return dict(record.response)
+        raise
+
+
+def _renew(
+    partner_id: str, key: str, chosen: str | None, once: IdempotentRequest, now: datetime
+) -> dict[str, Any]:
+    def pick(license: LicenseItem) -> LicenseItem:
+        return _chosen(partner_id, chosen, license, now) if chosen else _soonest(partner_id, license, now)
+
+    license = _renewable(partner_id, key, now)
+    coupon = pick(license)
+    license_reads = 1
     for _ in range(MAX_ATTEMPTS):
-        failed = _redeem(license, coupon, now)
-        if failed is None:
-            return license, coupon
-        if failed == "license":  # renewed or edited meanwhile: read it again
-            license_changes += 1
-            if license_changes == LICENSE_ATTEMPTS:
+        outcome = _redeem(license, coupon, once, now)
+        if not isinstance(outcome, _Lost):
+            return outcome
+        if outcome.label == "license":  # renewed, migrated or edited meanwhile: read it and match again
+            if license_reads == LICENSE_ATTEMPTS:
                 break
-            license = license_for(partner_id, raw_key, consistent=True)
-            check_renewable(license, now)
+            license_reads += 1
+            license = _renewable(partner_id, key, now)
+            coupon = pick(license)
         elif chosen:
             coupon = _chosen(partner_id, chosen, license, now)  # says why it can no longer be used
-            continue
         else:
             coupon = _next(partner_id, license, lost=coupon, now=now)
     raise Conflict("The license or the coupons are changing too often; retry.")
 
 
-def _redeem(license: LicenseItem, coupon: LicenseItem, now: datetime) -> str | None:
-    """One transaction; None when it committed, else the label of the item whose condition failed."""
+def _renewable(partner_id: str, key: str, now: datetime) -> LicenseItem:
+    license = license_for(partner_id, key, consistent=True)
+    check_renewable(license, now)
+    return license
+
+
+@dataclass(frozen=True, slots=True)
+class _Lost:
+    label: str  # the item whose condition failed: "license" or "coupon"
+
+
+def _redeem(
+    license: LicenseItem, coupon: LicenseItem, once: IdempotentRequest, now: datetime
+) -> dict[str, Any] | _Lost:
+    """One transaction: the answer once it committed (or the first answer to this Idempotency-Key),
+    else which item changed since it was read."""
     actor = f"partner:{license.partner_id}"
     tx = Transaction()
     expires_at, renewed = add_extension(
@@ -71,18 +108,38 @@ def _redeem(license: LicenseItem, coupon: LicenseItem, now: datetime) -> str | N
     coupons.add_redemption(tx, coupon, license_key=license.key, now=now, actor=actor)
     if coupon.order_id:
         order_repo.add_usage(tx, coupon.order_id, used=1)  # the coupon's order: one more key consumed
+    answer = _answer(
+        _after(license, expires_at=expires_at, renewed_at=now),
+        _after(coupon, redeemed_at=now, redeemed_for=license.key),
+        now,
+    )
+    once.add_record(tx, status_code=200, response=answer, order_id=None, now=now)
     try:
         retry_on_conflict(tx.commit)
     except TransactionCancelled as cancelled:
+        if once.lost_to_first(cancelled) and (record := once.first_answer(now)):
+            return dict(record.response)
         for label in ("license", "coupon"):
             if cancelled.failed(label):
-                return label
+                return _Lost(label)
         raise
-    license.expires_at, license.renewed_at = expires_at, now
-    coupon.redeemed_at, coupon.redeemed_for = now, license.key
     detail = {"coupon_key": coupon.key, "partner_id": coupon.partner_id, "redeemed_for": license.key}
     publish(renewed, DomainEvent("CouponRedeemed", event_id=f"coupon-redeemed:{coupon.key}", detail=detail))
-    return None
+    return answer
+
+
+def _after(license: LicenseItem, **changes: Any) -> LicenseItem:
+    """A copy of `license` as the transaction leaves it (the original stays as read, for a retry)."""
+    copy = LicenseItem.from_raw_data(license.to_dynamodb_dict())
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    copy.version = int(license.version or 0) + 1
+    return copy
+
+
+def _answer(license: LicenseItem, coupon: LicenseItem, now: datetime) -> dict[str, Any]:
+    out = CouponRenewalOut(license=views.license_out(license, now), coupon=views.license_out(coupon, now))
+    return out.model_dump(mode="json")
 
 
 def _chosen(partner_id: str, coupon_key: str, license: LicenseItem, now: datetime) -> LicenseItem:

@@ -27,9 +27,15 @@ class IdempotentRequest:
         return cls(partner_id, key, hashlib.sha256(canonical.encode()).hexdigest())
 
     def add_record(
-        self, tx: Transaction, *, status_code: int, response: dict[str, Any], order_id: str, now: datetime
+        self,
+        tx: Transaction,
+        *,
+        status_code: int,
+        response: dict[str, Any],
+        order_id: str | None,
+        now: datetime,
     ) -> None:
-        """Add the first answer to the transaction that creates the order (nothing without a key)."""
+        """Add the first answer to the transaction that makes the change (nothing without a key)."""
         if self.key:
             idempotency_repo.add_record(
                 tx,

@@ -235,16 +235,12 @@ def add_renewal(
 ) -> None:
     """Move an activated license's expiry (and, for a migration, its edition) if it is still as read;
     `via` names what paid for it (`renewal_order_id` or `coupon_key`) in the history entry."""
-    changes: dict[str, Any] = {"expires_at": expires_at}
+    changes: dict[str, Any] = {"expires_at": expires_at, "renewed_at": now}
     if product and product != license.product:
         changes["product"] = product
     tx.update(
         license,
-        [
-            *set_or_remove(LicenseItem, changes),
-            LicenseItem.renewed_at.set(now),
-            *after_change(license, **changes),
-        ],
+        [*set_or_remove(LicenseItem, changes), *after_change(license, **changes)],
         condition=LicenseItem.activated_at.exists() & LicenseItem.revoked_at.does_not_exist(),
         label="license",
     )
