@@ -51,6 +51,15 @@ def measure(world: World) -> list[Operation]:
             world.lookup(keys[0], WORKSPACE)
         with recorder.operation("payment webhook: refund 100 licenses"):
             _expect(world.payment_event(order_100, "payment.refunded"), "refunded", "refunding 100 licenses")
+
+        with recorder.operation("POST /v1/licenses/{key}/renew, prepaid, Idempotency-Key"):
+            renewal = world.renew(prepaid, keys[0], idempotency_key="bench-renewal")
+        with recorder.operation("payment webhook: pay a renewal (term extended)"):
+            _expect(world.payment_event(renewal), "fulfilled", "paying a renewal")
+        monthly_key = world.license_keys(monthly, world.order(monthly, 1)["id"])[0]
+        world.lookup(monthly_key, WORKSPACE)
+        with recorder.operation("POST /v1/licenses/{key}/renew, monthly (extended at once)"):
+            world.renew(monthly, monthly_key)
     return recorder.operations
 
 

@@ -139,6 +139,11 @@ class World:
         answer = self.call("POST", "/v1/webhooks/payments", raw=raw, headers={"Payment-Signature": signature})
         return str(answer["outcome"])
 
+    def renew(self, partner: Partner, key: str, years: int = 1, idempotency_key: str | None = None) -> Any:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        path = f"/v1/licenses/{key}/renew"
+        return self.call("POST", path, {"years": years}, expect=201, partner=partner, headers=headers)
+
     def license_keys(self, partner: Partner, order_id: str) -> list[str]:
         return list(self.call("GET", f"/v1/orders/{order_id}", partner=partner)["license_keys"])
 
