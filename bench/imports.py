@@ -18,7 +18,7 @@ from bench.environment import REPO_ROOT, child_env
 from bench.report import markdown_table, number
 
 BASELINE = "boto3"
-FUNCTIONS = ("authorizer", "admin", "checkout", "payment_webhook", "license_lookup", "health")
+FUNCTIONS = tuple(sorted(path.parent.name for path in (REPO_ROOT / "functions").glob("*/app.py")))
 TARGET_MODULE = "functions.license_lookup.app"
 TARGET_RATIO = 1.5
 RUNS = 21
