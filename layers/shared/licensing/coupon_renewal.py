@@ -53,8 +53,8 @@ def renew_with_coupon(
     try:
         return _renew(partner_id, key, chosen, once, now)
     except DomainError:
-        if record := once.first_answer(now):
-            return dict(record.response)
+        if replay := once.replay(now):
+            return replay[1]
         raise
 
 
@@ -117,8 +117,8 @@ def _redeem(
     try:
         retry_on_conflict(tx.commit)
     except TransactionCancelled as cancelled:
-        if once.lost_to_first(cancelled) and (record := once.first_answer(now)):
-            return dict(record.response)
+        if once.lost_to_first(cancelled) and (replay := once.replay(now)):
+            return replay[1]
         for label in ("license", "coupon"):
             if cancelled.failed(label):
                 return _Lost(label)

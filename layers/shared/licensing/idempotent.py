@@ -52,6 +52,11 @@ class IdempotentRequest:
         """True when the transaction failed because an earlier request with this key holds the record."""
         return bool(self.key) and cancelled.failed("idempotency")
 
+    def replay(self, now: datetime) -> tuple[int, dict[str, Any]] | None:
+        """The status and body first answered to this key, if there was one."""
+        record = self.first_answer(now)
+        return (int(record.status_code), dict(record.response)) if record else None
+
     def first_answer(self, now: datetime) -> IdempotencyItem | None:
         """The record of an earlier request with this key, if it has not expired; the same key with
         another body is refused."""

@@ -35,8 +35,8 @@ def place(
                 return placed
         raise Conflict("The license is changing too often to renew; retry.")
     except DomainError:
-        if record := once.first_answer(now):
-            return int(record.status_code), dict(record.response)
+        if replay := once.replay(now):
+            return replay
         raise
 
 
@@ -69,8 +69,8 @@ def _place(
     try:
         retry_on_conflict(tx.commit)
     except TransactionCancelled as cancelled:
-        if once.lost_to_first(cancelled) and (record := once.first_answer(now)):
-            return int(record.status_code), dict(record.response)
+        if once.lost_to_first(cancelled) and (replay := once.replay(now)):
+            return replay
         if cancelled.failed("license"):
             return None
         raise

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from licensing.clock import iso
 from licensing.repositories.license_index import after_change, coupon_partition, from_row
-from licensing.repositories.licenses import history_entry
+from licensing.repositories.licenses import history_entry, open_coupon
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction
 
@@ -42,13 +42,7 @@ def add_redemption(
             LicenseItem.redeemed_for.set(license_key),
             *after_change(coupon, redeemed_at=now, redeemed_for=license_key),
         ],
-        condition=(
-            LicenseItem.partner_id.exists()
-            & LicenseItem.activated_at.does_not_exist()
-            & LicenseItem.revoked_at.does_not_exist()
-            & LicenseItem.redeemed_at.does_not_exist()
-            & (LicenseItem.activation_deadline > now)
-        ),
+        condition=LicenseItem.partner_id.exists() & open_coupon(now),
         label="coupon",
     )
     changes = {

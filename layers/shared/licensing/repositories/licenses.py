@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 
 from licensing.clock import iso
 from licensing.ids import ulid
@@ -145,6 +146,17 @@ def add_issue(tx: Transaction, license: LicenseItem) -> None:
     tx.put(license, condition=LicenseItem.PK.does_not_exist(), label=license.key)
 
 
+def open_coupon(now: datetime) -> Condition:
+    """The condition that the license is still an unused coupon whose activation window is open."""
+    condition: Condition = (
+        LicenseItem.activated_at.does_not_exist()
+        & LicenseItem.revoked_at.does_not_exist()
+        & LicenseItem.redeemed_at.does_not_exist()
+        & (LicenseItem.activation_deadline > now)
+    )
+    return condition
+
+
 def add_activation(
     tx: Transaction,
     license: LicenseItem,
@@ -164,12 +176,7 @@ def add_activation(
             LicenseItem.workspace_id.set(workspace_id),
             *after_change(license, activated_at=now, expires_at=expires_at, workspace_id=workspace_id),
         ],
-        condition=(
-            LicenseItem.activated_at.does_not_exist()
-            & LicenseItem.revoked_at.does_not_exist()
-            & LicenseItem.redeemed_at.does_not_exist()
-            & (LicenseItem.activation_deadline > now)
-        ),
+        condition=open_coupon(now),
         label="license",
     )
     tx.put(
