@@ -118,6 +118,8 @@ def test_every_action_used_is_granted(
     monthly_partner.api.post(f"/v1/licenses/{monthly_keys[0]['key']}/renew", {"years": 2})
     webhook.pay(order, type="payment.refunded")
     webhook.pay(partner.order().json(), type="payment.failed")
+    partner.api.get("/v1/settings")
+    partner.api.patch("/v1/settings", {"reminder_days": [60, 30, 7]})
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
 
     grants = granted()

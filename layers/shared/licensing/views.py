@@ -9,6 +9,7 @@ from typing import Any
 from licensing.clock import iso
 from licensing.lifecycle import activation_deadline, status_of
 from licensing.pricing import Quote
+from licensing.reminders import reminder_days
 from licensing.repositories.orders import OrderStatus
 from licensing.repositories.table import LicenseItem, OrderItem, OrderUsageItem, PartnerItem
 from licensing.schemas.catalog import QuoteOut
@@ -127,6 +128,7 @@ def partner_out(partner: PartnerItem) -> PartnerOut:
         discount_percent=float(partner.discount_percent),
         billing=partner.billing,
         distributor_id=partner.distributor_id,
+        reminder_days=list(reminder_days(partner)),
         created_at=iso(partner.created_at),
         updated_at=iso(partner.updated_at),
         version=int(partner.version or 0),

@@ -117,6 +117,7 @@ class PartnerItem(BaseItem, discriminator="Partner"):
     discount_percent = DecimalAttribute()
     billing = UnicodeAttribute()
     distributor_id = UnicodeAttribute(null=True)
+    reminder_days = ListAttribute[int](null=True)  # days before expiry; None: the default thresholds
     created_at = IsoDateTimeAttribute()
     updated_at = IsoDateTimeAttribute()
     version = VersionAttribute()

@@ -5,11 +5,26 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from licensing.reminders import MAX_REMINDER_DAYS, MAX_THRESHOLDS
 from licensing.schemas.common import Identifier, Request, Text
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+ReminderDay = Annotated[int, Field(strict=True, ge=1, le=MAX_REMINDER_DAYS)]
+
+
+def _distinct_largest_first(days: list[int]) -> list[int]:
+    if len(set(days)) != len(days):
+        raise ValueError("each threshold may appear once")
+    return sorted(days, reverse=True)
+
+
+ReminderDays = Annotated[
+    list[ReminderDay],
+    Field(min_length=1, max_length=MAX_THRESHOLDS, description="days before expiry, e.g. [30, 14, 7, 1]"),
+    AfterValidator(_distinct_largest_first),
+]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Name = Annotated[Text, StringConstraints(min_length=1, max_length=200)]
 
@@ -31,6 +46,18 @@ class PartnerUpdate(Request):
     discount_percent: Percent | None = None
     billing: Literal["prepaid", "monthly"] | None = None
     distributor_id: Identifier | None = None
+    reminder_days: ReminderDays | None = Field(default=None, description="null restores the default")
+
+
+class SettingsUpdate(Request):
+    """A partner's own settings; `reminder_days: null` restores the default thresholds."""
+
+    reminder_days: ReminderDays | None = None
+
+
+class SettingsOut(BaseModel):
+    reminder_days: list[int]
+    default_reminder_days: list[int]
 
 
 class PartnerOut(BaseModel):
@@ -41,6 +68,7 @@ class PartnerOut(BaseModel):
     discount_percent: float
     billing: str
     distributor_id: str | None
+    reminder_days: list[int]
     created_at: str
     updated_at: str
     version: int
