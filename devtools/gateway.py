@@ -60,7 +60,8 @@ class HttpResponse:
 class LambdaContext:
     """The attributes Powertools reads from a real Lambda context."""
 
-    def __init__(self, function_name: str) -> None:
+    def __init__(self, function_name: str, timeout_ms: int = 29_000) -> None:
+        self._deadline = time.monotonic() + timeout_ms / 1000
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = 512
@@ -69,9 +70,8 @@ class LambdaContext:
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
 
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 29_000
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 def load_template(path: Path | None = None) -> dict[str, Any]:

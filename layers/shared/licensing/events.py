@@ -35,7 +35,9 @@ class DomainEvent:
 
 
 class Publisher(Protocol):
-    def publish(self, events: Sequence[DomainEvent]) -> None: ...
+    def publish(self, events: Sequence[DomainEvent]) -> list[str]:
+        """Publish; returns the ids of the events that were not accepted."""
+        ...
 
 
 class EventBridgePublisher:
@@ -45,7 +47,8 @@ class EventBridgePublisher:
         self._bus_name = bus_name
         self._client = boto3.client("events")
 
-    def publish(self, events: Sequence[DomainEvent]) -> None:
+    def publish(self, events: Sequence[DomainEvent]) -> list[str]:
+        rejected: list[str] = []
         for start in range(0, len(events), PUT_EVENTS_BATCH):
             batch = events[start : start + PUT_EVENTS_BATCH]
             entries: list[Any] = [event.as_entry(self._bus_name) for event in batch]
@@ -57,6 +60,8 @@ class EventBridgePublisher:
                     if entry.get("ErrorCode")
                 ]
                 logger.error("Some domain events were not published", extra={"failed": failed})
+                rejected += [event_id for _, event_id, _ in failed]
+        return rejected
 
 
 class RecordingPublisher:
@@ -65,8 +70,9 @@ class RecordingPublisher:
     def __init__(self) -> None:
         self.events: list[DomainEvent] = []
 
-    def publish(self, events: Sequence[DomainEvent]) -> None:
+    def publish(self, events: Sequence[DomainEvent]) -> list[str]:
         self.events.extend(events)
+        return []
 
 
 _publisher: Publisher | None = None
@@ -77,15 +83,30 @@ def set_publisher(publisher: Publisher | None) -> None:
     _publisher = publisher
 
 
-def publish(*events: DomainEvent) -> None:
-    """Publish after the commit; a failure is logged, never turned into a failed request."""
+def _current() -> Publisher:
     global _publisher
-    if not events:
-        return
     if _publisher is None:
         bus = os.environ.get("EVENT_BUS_NAME")
         _publisher = EventBridgePublisher(bus) if bus else RecordingPublisher()
+    return _publisher
+
+
+def publish(*events: DomainEvent) -> None:
+    """Publish after the commit; a failure is logged, never turned into a failed request."""
+    if not events:
+        return
     try:
-        _publisher.publish(list(events))
+        _current().publish(list(events))
     except Exception:
         logger.exception("Publishing domain events failed", extra={"events": [e.event_id for e in events]})
+
+
+class NotPublished(Exception):
+    """Some events were not accepted by the bus."""
+
+
+def deliver(events: Sequence[DomainEvent]) -> None:
+    """Publish, raising NotPublished unless every event was accepted (for callers that keep the events
+    until they are, like the sweeper's outbox)."""
+    if events and (rejected := _current().publish(list(events))):
+        raise NotPublished(f"{len(rejected)} events were not accepted: {rejected[:5]}")

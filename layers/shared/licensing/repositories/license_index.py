@@ -3,7 +3,9 @@
 - `row`: the compact copy of the listed fields that GSI2 projects (a partner's license list);
 - `GSI3PK`/`GSI3SK`: present only while the license is a coupon renew-with-coupon may pick on its own
   (owned, unused, not redeemed or revoked, no note), keyed by partner, product and devices and sorted by
-  activation deadline, so the soonest matching coupon is one Query with `Limit=1`.
+  activation deadline, so the soonest matching coupon is one Query with `Limit=1`;
+- the sweeper's schedule (`sweep_term`, `due_at`, GSI4): a new term (an activation, a renewal, a claim)
+  re-arms every reminder and schedules the first look; the sweeper moves `due_at` on from there.
 
 Every license write computes these from the license as it will be after the change (`after_change`),
 in the same update, so no index ever disagrees with its item.
@@ -12,14 +14,19 @@ in the same update, so no index ever disagrees with its item.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.expressions.update import Action
 
+from licensing import clock
 from licensing.clock import iso
+from licensing.reminders import COUPON_WARNING_DAYS, MAX_REMINDER_DAYS
 from licensing.repositories.table import LicenseItem
+
+DUE_SHARDS = 4  # each day's due items are spread over this many GSI4 partitions
 
 # What GSI2 projects of a license besides its keys, in this order (dates as Unix seconds): everything a
 # list, a search or a grouping shows, in about a hundred bytes. New fields go at the end.
@@ -70,11 +77,60 @@ def coupon_keys(values: Mapping[str, Any]) -> tuple[str, str] | None:
     return partition, f"{iso(values['activation_deadline'])}#{values['key']}"
 
 
+def due_partition(day: str, shard: int) -> str:
+    return f"DUE#{day}#{shard}"
+
+
+def due_keys(key: str, due_at: datetime) -> tuple[str, str]:
+    """GSI4's keys: the day bucket and a shard fixed per key, sorted by the due time."""
+    shard = zlib.crc32(key.encode()) % DUE_SHARDS
+    return due_partition(iso(due_at)[:10], shard), f"{iso(due_at)}#{key}"
+
+
+def sweep_term(values: Mapping[str, Any]) -> datetime | None:
+    """What the sweeper's notices for a license are about: its expiry once activated, a coupon's
+    activation deadline before; None when it needs none (no partner, revoked or redeemed)."""
+    if not values.get("partner_id") or values.get("revoked_at") or values.get("redeemed_at"):
+        return None
+    term: datetime = values["expires_at"] if values.get("activated_at") else values["activation_deadline"]
+    return term
+
+
+def first_due(values: Mapping[str, Any], term: datetime) -> datetime:
+    """The sweeper's first look at a new term: the earliest notice it could owe (never in the past,
+    so a bucket the sweeper already passed is never written)."""
+    lead = MAX_REMINDER_DAYS if values.get("activated_at") else max(COUPON_WARNING_DAYS)
+    return max(term - timedelta(days=lead), clock.now())
+
+
+def term_id(values: Mapping[str, Any]) -> str | None:
+    """The term as stored in `sweep_term`: `license:<expiry>` or `coupon:<deadline>` (a coupon activated
+    at once may expire exactly at its old deadline, and is still a new term)."""
+    term = sweep_term(values)
+    if term is None:
+        return None
+    return f"{'license' if values.get('activated_at') else 'coupon'}:{iso(term)}"
+
+
+def _schedule(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The sweeper's attributes when the term changed (None when it did not: the schedule stays)."""
+    term, term_id_now = sweep_term(values), term_id(values)
+    if term_id_now == values.get("sweep_term"):
+        return None
+    if term is None:
+        return {"sweep_term": None, "sweep_done": None, "due_at": None, "GSI4PK": None, "GSI4SK": None}
+    due = first_due(values, term)
+    pk, sk = due_keys(values["key"], due)
+    return {"sweep_term": term_id_now, "sweep_done": None, "due_at": due, "GSI4PK": pk, "GSI4SK": sk}
+
+
 def initial(license: LicenseItem) -> LicenseItem:
     """Set the derived attributes of a license about to be created."""
     values = _values(license) | {"version": 1}
     license.row = row_of(values)
     license.GSI3PK, license.GSI3SK = coupon_keys(values) or (None, None)
+    for name, value in (_schedule(values) or {}).items():
+        setattr(license, name, value)
     return license
 
 
@@ -88,8 +144,12 @@ def after_change(license: LicenseItem, **changes: Any) -> list[Action]:
         if keys
         else [LicenseItem.GSI3PK.remove(), LicenseItem.GSI3SK.remove()]
     )
-    return [LicenseItem.row.set(row_of(values)), *index]
+    schedule = [
+        getattr(LicenseItem, name).remove() if value is None else getattr(LicenseItem, name).set(value)
+        for name, value in (_schedule(values) or {}).items()
+    ]
+    return [LicenseItem.row.set(row_of(values)), *index, *schedule]
 
 
 def _values(license: LicenseItem) -> dict[str, Any]:
-    return {name: getattr(license, name) for name in {*ROW_FIELDS, *_COUPON_FIELDS}}
+    return {name: getattr(license, name) for name in {*ROW_FIELDS, *_COUPON_FIELDS, "sweep_term"}}

@@ -109,6 +109,18 @@ class PartnerCouponsIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-
     GSI3SK = UnicodeAttribute(range_key=True)
 
 
+class DueIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI4 (sparse): when the sweeper must next look at a license or coupon, bucketed by day and split
+    into shards (see licensing.repositories.license_index.due_keys)."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = IncludeProjection(["row", "entity", "sweep_term", "sweep_done", "due_at"])
+
+    GSI4PK = UnicodeAttribute(hash_key=True)
+    GSI4SK = UnicodeAttribute(range_key=True)
+
+
 class PartnerItem(BaseItem, discriminator="Partner"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -200,8 +212,15 @@ class LicenseItem(BaseItem, discriminator="License"):
     GSI2SK = UnicodeAttribute(null=True)
     GSI3PK = UnicodeAttribute(null=True)
     GSI3SK = UnicodeAttribute(null=True)
+    # the sweeper's schedule: the term its notices belong to, what it sent for that term, when it is next due
+    sweep_term = UnicodeAttribute(null=True)
+    sweep_done = ListAttribute[str](null=True)
+    due_at = IsoDateTimeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
     partner_licenses = PartnerLicensesIndex()
     partner_coupons = PartnerCouponsIndex()
+    due_index = DueIndex()
 
 
 class HistoryItem(BaseItem, discriminator="LicenseHistory"):
@@ -233,6 +252,17 @@ class IdempotencyItem(BaseItem, discriminator="IdempotencyRecord"):
     ttl = NumberAttribute()
 
 
+class NotificationItem(BaseItem, discriminator="Notification"):
+    """A domain event the notifier handled; claiming it before sending makes each e-mail go out once."""
+
+    detail_type = UnicodeAttribute()
+    recipient = UnicodeAttribute(null=True)  # None: an end customer without an address
+    outcome = UnicodeAttribute()
+    sent_at = IsoDateTimeAttribute()
+    claim_id = UnicodeAttribute()  # tells this claim from a later one, so only its owner releases it
+    ttl = NumberAttribute()
+
+
 def set_or_remove(model: type[Model], changes: dict[str, Any]) -> list[Action]:
     """Update actions for a partial change: each attribute is set, or removed when its value is None."""
     attributes = model.get_attributes()
@@ -259,3 +289,23 @@ def reset_connections() -> None:
     for model in (BaseItem, *BaseItem.__subclasses__()):
         setattr(model, "_connection", None)  # noqa: B010 - PynamoDB's private client cache
     connection.cache_clear()
+
+
+class SweepStateItem(BaseItem, discriminator="SweepState"):
+    """The sweeper's checkpoint (the first day bucket that may still hold due items) and its run lock."""
+
+    swept_until = UnicodeAttribute(null=True)  # a day, 2026-11-27
+    lock_owner = UnicodeAttribute(null=True)
+    lock_until = NumberAttribute(null=True)  # Unix seconds, wall clock
+    updated_at = IsoDateTimeAttribute(null=True)
+
+
+class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
+    """A notice the sweeper owes, written in the transaction that records it on the license (the outbox)
+    and deleted once published, so a run that stops in between leaves it for the next run to send."""
+
+    kind = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    days = NumberAttribute(default=0)
+    detail = JSONAttribute()
+    created_at = IsoDateTimeAttribute()
