@@ -7,12 +7,14 @@ started here, unless `AWS_ENDPOINT_URL_DYNAMODB` (or `DYNAMODB_ENDPOINT_URL`) po
 endpoint, e.g. DynamoDB Local. Domain events are recorded in memory instead of going to EventBridge.
 
 On start it creates the table, seeds a demo partner with an API key and prints a banner with the keys
-and ready-to-paste curl commands. Two dev-only routes, never part of template.yaml, are served here:
+and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, are served here:
 
 - `POST /dev/pay/{order_id}`: sign a `payment.succeeded` event for the order's total (optional query
   `type=payment.failed|payment.refunded`, `amount=<minor units>`) and send it to the payment webhook
   through the gateway; the answer is the webhook's answer.
 - `GET /dev/events`: the domain events recorded so far.
+- `POST /dev/sweep` `{"now": "<ISO 8601>"}`: run the sweeper with a scheduled event at that moment (the
+  current time without a body) and answer its summary: what it visited and published, per kind.
 """
 
 from __future__ import annotations
@@ -298,15 +300,19 @@ class DevServer:
     ) -> HttpResponse:
         with self._lock:
             if path == "/dev" or path.startswith("/dev/"):
-                return self._dev_route(method, path, query)
+                return self._dev_route(method, path, query, body)
             return _started(self.gateway).request(method, path, headers=headers, query=query, body=body)
 
-    def _dev_route(self, method: str, path: str, query: dict[str, list[str]]) -> HttpResponse:
+    def _dev_route(
+        self, method: str, path: str, query: dict[str, list[str]], body: str | bytes | None
+    ) -> HttpResponse:
         from licensing import errors
 
         parts = path.strip("/").split("/")
         if method == "POST" and len(parts) == 3 and parts[1] == "pay" and parts[2]:
             return self._pay(parts[2], query, path)
+        if method == "POST" and parts == ["dev", "sweep"]:
+            return self._sweep(body, path)
         if method == "GET" and parts == ["dev", "events"]:
             items = [
                 {"detail_type": event.detail_type, "event_id": event.event_id, "detail": event.detail}
@@ -314,6 +320,30 @@ class DevServer:
             ]
             return _json_response(200, {"items": items})
         return _problem(errors.NotFound("No such dev route."), path)
+
+    def _sweep(self, body: str | bytes | None, path: str) -> HttpResponse:
+        """Play EventBridge's schedule: run the sweeper with a scheduled event at `now` (default: now)."""
+        from devtools.gateway import LambdaContext
+        from licensing import clock, errors
+
+        try:
+            request = json.loads(body or "{}")
+            wanted = request.get("now") if isinstance(request, dict) else None
+            now = clock.parse_iso(wanted) if wanted is not None else clock.now()
+        except (ValueError, TypeError, AttributeError):
+            detail = 'Send {"now": "2027-10-28T10:00:00Z"} (ISO 8601 UTC), or no body for the current time.'
+            return _problem(errors.ValidationFailed(detail), path)
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "time": clock.iso(now),
+            "resources": ["arn:aws:events:local:000000000000:rule/dev-sweep"],
+            "detail": {},
+        }
+        handler = _started(self.gateway).handler("functions.sweeper.app")
+        return _json_response(200, handler(event, LambdaContext("sweeper", timeout_ms=900_000)))
 
     def _pay(self, order_id: str, query: dict[str, list[str]], path: str) -> HttpResponse:
         """Play the payment provider: sign an event for the order and post it to the webhook."""
@@ -375,7 +405,8 @@ class DevServer:
             f"  Webhook secret:    {os.environ['PAYMENT_WEBHOOK_SECRET']}",
             f"  Demo partner:      {seeded.partner_id} (Demo Reseller, {partner_note})",
             f"  Demo API key:      {seeded.api_key} (shown once)",
-            "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...], GET /dev/events",
+            "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...],",
+            '                     GET /dev/events, POST /dev/sweep {"now": "<ISO time>"} (runs the sweeper)',
             "",
             "Try it (bash or zsh):",
             f"  {exports}",

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -220,6 +221,24 @@ def test_unknown_routes_are_404_problems(base_url: str, partner_key: str) -> Non
     _assert_problem(call(base_url, "GET", "/v1/nowhere", key=partner_key), 404, "NOT_FOUND")
     _assert_problem(call(base_url, "GET", "/dev/nowhere"), 404, "NOT_FOUND")
     _assert_problem(call(base_url, "POST", "/dev/pay/ord_missing"), 404, "ORDER_NOT_FOUND")
+
+
+def test_dev_sweep_runs_the_sweeper_at_the_moment_given(base_url: str, partner_key: str) -> None:
+    body = {"product": "home", "devices": 1, "years": 1}
+    order_id = call(base_url, "POST", "/v1/orders", body, key=partner_key).json()["id"]
+    assert call(base_url, "POST", f"/dev/pay/{order_id}").json()["outcome"] == "fulfilled"
+    coupon = call(base_url, "GET", f"/v1/orders/{order_id}", key=partner_key).json()["license_keys"][0]
+    deadline = call(base_url, "GET", f"/v1/licenses/{coupon}", key=partner_key).json()["activation_deadline"]
+    a_week_before = datetime.fromisoformat(deadline.replace("Z", "+00:00")) - timedelta(days=6, hours=23)
+
+    swept = call(base_url, "POST", "/dev/sweep", {"now": a_week_before.strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+    assert swept.status == 200, swept.body
+    assert swept.json()["published"].get("CouponDeadlineWarning") == 1
+    warnings = [e for e in call(base_url, "GET", "/dev/events").json()["items"]
+                if e["detail_type"] == "CouponDeadlineWarning"]  # fmt: skip
+    assert any(coupon in e["detail"]["license_keys"] for e in warnings)
+    _assert_problem(call(base_url, "POST", "/dev/sweep", {"now": "soon"}), 400, "VALIDATION_ERROR")
 
 
 def test_ctrl_c_stops_cleanly_and_every_request_was_logged(devserver: Running, base_url: str) -> None:
