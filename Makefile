@@ -20,6 +20,8 @@ PY311 := $(shell for c in python3.11 $$(ls -d /root/.pyenv/versions/3.11*/bin/py
 VENV311 ?= .venv-py311
 SAM_CLI_VERSION ?= 1.170.0
 PORT ?= 3000
+# The suite on every core, one test file per worker (a file's tests share its fixtures, in order).
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-west-1
@@ -91,7 +93,7 @@ dev: venv
 test: venv tools-venv
 	@$(MAKE) lint
 	@echo "== pytest ($$($(VENV)/bin/python -V))"
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 	@$(MAKE) test-oldest-python
 	@echo "== cfn-lint"
 	$(VENV)/bin/cfn-lint template.yaml
@@ -107,7 +109,7 @@ test-oldest-python:
 	  $(VENV311)/bin/python -m pip install -q --upgrade "pip>=25.1" && \
 	  $(VENV311)/bin/python -m pip install -q --group dev && touch $(VENV311)/.installed.stamp; fi; \
 	echo "== pytest ($$($(VENV311)/bin/python -V))"; \
-	$(VENV311)/bin/pytest -p no:cacheprovider
+	$(VENV311)/bin/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
 
 lint: venv
 	@echo "== ruff check"
