@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextvars
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from devtools.gateway import LocalGateway, load_template
+from devtools.gateway import LambdaContext, LocalGateway, load_template
 from tests.support import Partner, WebhookSender
 
 current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
@@ -120,6 +121,9 @@ def test_every_action_used_is_granted(
     webhook.pay(partner.order().json(), type="payment.failed")
     partner.api.get("/v1/settings")
     partner.api.patch("/v1/settings", {"reminder_days": [60, 30, 7]})
+    eleven_months_on = (datetime.now(UTC) + timedelta(days=335)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sweep = LocalGateway.handler(partner.api.gateway, "functions.sweeper.app")
+    assert sweep({"time": eleven_months_on}, LambdaContext("sweeper", 900_000))["published"]
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
 
     grants = granted()

@@ -1,14 +1,19 @@
 """What a license derives for the indexes must always describe the license exactly as the item does,
 after every kind of write (issue, activation, edit, claim, revocation, renewal, redemption): GSI2's
-compact row, and GSI3's keys, present exactly while the license is a coupon renew-with-coupon may pick."""
+compact row; GSI3's keys, present exactly while the license is a coupon renew-with-coupon may pick; and
+the sweeper's term, whose change re-arms its schedule."""
 
 from __future__ import annotations
 
 from licensing.repositories import licenses as license_repo
-from licensing.repositories.license_index import coupon_partition
+from licensing.repositories.license_index import coupon_partition, term_id
 from licensing.repositories.table import LicenseItem
 from licensing.views import license_out
 from tests.support import Partner, WebhookSender
+
+SCHEDULED_BY = (
+    "partner_id", "activated_at", "expires_at", "activation_deadline", "revoked_at", "redeemed_at",
+)  # fmt: skip
 
 
 def stored(key: str) -> LicenseItem:
@@ -63,9 +68,17 @@ def test_rows_and_coupon_index_follow_renewals_and_redemptions(
         item = stored(key)
         assert license_out(listed[key], now) == license_out(item, now), key
         assert (item.GSI3PK is not None) == pickable(item), key
+        assert item.sweep_term == term_id({name: getattr(item, name) for name in SCHEDULED_BY}), key
+        assert (item.GSI4PK is not None) == (item.sweep_term is not None), key  # no sweep ran yet
     in_index = {
         item.PK.removeprefix("LICENSE#")
         for item in LicenseItem.partner_coupons.query(coupon_partition(partner.id, "business", 5))
     }
     assert in_index == {cleared, open_coupon}
     assert stored(active).product == "enterprise" and stored(redeemed).redeemed_for == active
+
+    picked = partner.api.post(f"/v1/licenses/{active}/renew-with-coupon")  # from GSI3's projection
+    assert picked.status == 200, picked.body
+    for key in keys:
+        item = stored(key)
+        assert item.sweep_term == term_id({name: getattr(item, name) for name in SCHEDULED_BY}), key

@@ -28,7 +28,11 @@ def soonest(
         page_size=1,
     )
     found = next((item for item in results if isinstance(item, LicenseItem)), None)
-    return from_row(found) if found is not None else None
+    if found is None:
+        return None
+    coupon = from_row(found)
+    coupon.sweep_term = found.sweep_term  # a redemption ends the sweeper's term: it must know it
+    return coupon
 
 
 def add_redemption(

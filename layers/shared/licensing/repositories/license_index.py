@@ -54,8 +54,9 @@ def row_of(values: Mapping[str, Any]) -> str:
 
 
 def from_row(item: LicenseItem) -> LicenseItem:
-    """A license as its index entry describes it (for reading only: it is never saved). A row written
-    before a field was added is simply shorter: the missing cells read as None."""
+    """A license as its index entry describes it. A write based on it must be conditional on its version
+    and must first copy any other attribute the write derives from (`sweep_term`). A row written before a
+    field was added is simply shorter: the missing cells read as None."""
     stored = json.loads(item.row or "[]")
     cells = dict(zip(ROW_FIELDS, stored + [None] * (len(ROW_FIELDS) - len(stored)), strict=True))
     values: dict[str, Any] = {

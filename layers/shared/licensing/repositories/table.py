@@ -103,7 +103,7 @@ class PartnerCouponsIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-
 
     class Meta:
         index_name = "GSI3"
-        projection = IncludeProjection(["row", "entity"])
+        projection = IncludeProjection(["row", "entity", "sweep_term"])
 
     GSI3PK = UnicodeAttribute(hash_key=True)
     GSI3SK = UnicodeAttribute(range_key=True)
