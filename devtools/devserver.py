@@ -12,7 +12,8 @@ and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, 
 - `POST /dev/pay/{order_id}`: sign a `payment.succeeded` event for the order's total (optional query
   `type=payment.failed|payment.refunded`, `amount=<minor units>`) and send it to the payment webhook
   through the gateway; the answer is the webhook's answer.
-- `GET /dev/events`: the domain events recorded so far.
+- `GET /dev/events`: the domain events recorded so far. They also reach the functions subscribed to the
+  bus in template.yaml (the notifier), which writes the e-mails it would send to `.dev-outbox/`.
 - `POST /dev/sweep` `{"now": "<ISO 8601>"}`: run the sweeper with a scheduled event at that moment (the
   current time without a body) and answer its summary: what it visited and published, per kind.
 """
@@ -99,6 +100,9 @@ def configure_environment() -> None:
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # the notifier writes the e-mails it would send here instead of calling SES
+        "NOTIFIER_OUTBOX_DIR": str(REPO_ROOT / ".dev-outbox"),
+        "NOTIFIER_FROM_ADDRESS": "notifications@vendor.example",
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
@@ -177,11 +181,12 @@ class DevServer:
         configure_environment()
         try:
             self._start_dynamodb()
+            from devtools.local_bus import LocalBus
             from licensing import events
 
-            self.recorder = events.RecordingPublisher()
-            events.set_publisher(self.recorder)
             self.gateway = LocalGateway()
+            self.recorder = LocalBus(self.gateway.handler)
+            events.set_publisher(self.recorder)
             self.seeded = self._seed()
             self.httpd = ThreadingHTTPServer((self.host, self.port), _handler_class(self))
             self.httpd.daemon_threads = True
@@ -405,6 +410,7 @@ class DevServer:
             f"  Webhook secret:    {os.environ['PAYMENT_WEBHOOK_SECRET']}",
             f"  Demo partner:      {seeded.partner_id} (Demo Reseller, {partner_note})",
             f"  Demo API key:      {seeded.api_key} (shown once)",
+            f"  E-mails:           {os.environ['NOTIFIER_OUTBOX_DIR']} (instead of SES)",
             "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...],",
             '                     GET /dev/events, POST /dev/sweep {"now": "<ISO time>"} (runs the sweeper)',
             "",

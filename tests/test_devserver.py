@@ -65,7 +65,7 @@ def _drain(running: Running) -> None:
 
 
 @pytest.fixture(scope="module")
-def devserver() -> Iterator[Running]:
+def devserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     env = {
         name: value
         for name, value in os.environ.items()
@@ -73,6 +73,7 @@ def devserver() -> Iterator[Running]:
     }
     env.pop("PAYMENT_WEBHOOK_SECRET", None)  # the dev server makes one up and prints it
     env.update(PORT="0", PYTHONUNBUFFERED="1", LICENSING_ADMIN_KEY=ADMIN_KEY, POWERTOOLS_LOG_LEVEL="WARNING")
+    env["NOTIFIER_OUTBOX_DIR"] = str(tmp_path_factory.mktemp("dev-outbox"))
     process = subprocess.Popen(
         [sys.executable, "-m", "devtools.devserver"],
         cwd=REPO_ROOT,
@@ -223,7 +224,9 @@ def test_unknown_routes_are_404_problems(base_url: str, partner_key: str) -> Non
     _assert_problem(call(base_url, "POST", "/dev/pay/ord_missing"), 404, "ORDER_NOT_FOUND")
 
 
-def test_dev_sweep_runs_the_sweeper_at_the_moment_given(base_url: str, partner_key: str) -> None:
+def test_dev_sweep_runs_the_sweeper_and_the_notifier_writes_the_mail(
+    devserver: Running, base_url: str, partner_key: str
+) -> None:
     body = {"product": "home", "devices": 1, "years": 1}
     order_id = call(base_url, "POST", "/v1/orders", body, key=partner_key).json()["id"]
     assert call(base_url, "POST", f"/dev/pay/{order_id}").json()["outcome"] == "fulfilled"
@@ -238,6 +241,10 @@ def test_dev_sweep_runs_the_sweeper_at_the_moment_given(base_url: str, partner_k
     warnings = [e for e in call(base_url, "GET", "/dev/events").json()["items"]
                 if e["detail_type"] == "CouponDeadlineWarning"]  # fmt: skip
     assert any(coupon in e["detail"]["license_keys"] for e in warnings)
+    outbox = Path(devserver.banner_value(r"E-mails:\s+(\S+)"))
+    mails = [json.loads(path.read_text()) for path in outbox.glob("*.json")]
+    warned = [m for m in mails if m["detail_type"] == "CouponDeadlineWarning" and coupon in m["text"]]
+    assert warned and warned[0]["to"] == "demo@reseller.example", mails
     _assert_problem(call(base_url, "POST", "/dev/sweep", {"now": "soon"}), 400, "VALIDATION_ERROR")
 
 

@@ -8,10 +8,14 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from devtools.gateway import LambdaContext, LocalGateway, load_template
+from licensing.keys import generate_key
 from tests.support import Partner, WebhookSender
+from tests.test_notifier import SENDER, coupon_warning, eventbridge_event
 
 current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
 TRANSACT_ACTIONS = {
@@ -84,7 +88,7 @@ def usage(
 
 
 def test_every_action_used_is_granted(
-    usage, partner: Partner, monthly_partner: Partner, webhook: WebhookSender
+    usage, partner: Partner, monthly_partner: Partner, webhook: WebhookSender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = partner.api.with_key("admin-test-key")
     admin.patch(f"/v1/admin/partners/{partner.id}", {"discount_percent": 5})
@@ -124,6 +128,13 @@ def test_every_action_used_is_granted(
     eleven_months_on = (datetime.now(UTC) + timedelta(days=335)).strftime("%Y-%m-%dT%H:%M:%SZ")
     sweep = LocalGateway.handler(partner.api.gateway, "functions.sweeper.app")
     assert sweep({"time": eleven_months_on}, LambdaContext("sweeper", 900_000))["published"]
+    monkeypatch.setenv("NOTIFIER_FROM_ADDRESS", SENDER)  # not verified yet: SES refuses, the claim goes
+    notice = eventbridge_event("CouponDeadlineWarning", coupon_warning(partner, generate_key()))
+    notify = LocalGateway.handler(partner.api.gateway, "functions.notifier.app")
+    with pytest.raises(ClientError):
+        notify(notice, LambdaContext("notifier"))
+    boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
+    assert notify(notice, LambdaContext("notifier"))["outcome"] == "sent"
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
 
     grants = granted()
