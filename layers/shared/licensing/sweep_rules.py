@@ -34,10 +34,6 @@ class Visit:
     done: list[str]  # every marker done for this term after the visit (sent or skipped as stale)
     next_due: datetime | None  # None: nothing more to do for this term
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.send) or self.next_due is None
-
 
 @dataclass(frozen=True, slots=True)
 class _Point:
