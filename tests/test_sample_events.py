@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,26 @@ def test_renewal_samples(gateway: LocalGateway, partner: Partner, webhook) -> No
     assert renewal["renewal"] == {
         "license_key": active, "product": "enterprise", "previous_product": "business"
     }  # fmt: skip
+
+
+def test_scheduled_sweep_sample(gateway: LocalGateway, partner: Partner, webhook, frozen_now) -> None:
+    order = partner.order().json()
+    webhook.pay(order, timestamp=int(frozen_now().timestamp()))  # a coupon: its deadline is 2027-11-27
+    event = sample("scheduled_sweep.json")  # 30 days before that deadline
+    frozen_now(datetime(2027, 10, 28, 11, tzinfo=UTC))
+    summary = gateway.handler("functions.sweeper.app")(event, LambdaContext("sweeper", 900_000))
+    assert (summary["now"], summary["complete"]) == ("2027-10-28T11:00:00Z", True)
+    assert summary["published"] == {"CouponDeadlineWarning": 1}
+
+
+def test_notifier_sample(gateway: LocalGateway, partner: Partner, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NOTIFIER_OUTBOX_DIR", str(tmp_path))
+    event = sample("coupon_deadline_warning.json")
+    event["detail"]["partner_id"] = partner.id
+    answer = gateway.handler("functions.notifier.app")(event, LambdaContext("notifier"))
+    assert answer == {"event_id": event["detail"]["event_id"], "outcome": "sent"}
+    (mail,) = [json.loads(path.read_text()) for path in tmp_path.glob("*.json")]
+    assert mail["to"] == "ops@acme.example" and "2M5QD-JN1RG-46V8W-1BH4X-9TKCE" in mail["text"]
 
 
 def test_unsigned_webhook_sample_is_refused(gateway: LocalGateway, api) -> None:
