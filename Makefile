@@ -33,7 +33,7 @@ VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 
-.PHONY: help check-python print-python versions venv tools-venv dev test test-oldest-python lint format bench build openapi clean distclean
+.PHONY: help check-python print-python versions venv tools-venv dev test test-oldest-python lint format bench build openapi events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -46,6 +46,7 @@ help:
 	@echo "make bench       benchmarks"
 	@echo "make build       sam build (arm64, python3.13, no container)"
 	@echo "make openapi     write docs/openapi.json"
+	@echo "make events-doc  write docs/events.md (a JSON schema per domain event)"
 	@echo "make clean       remove build output and caches (distclean: the venvs too)"
 
 check-python:
@@ -137,6 +138,9 @@ openapi: venv
 	@mkdir -p docs
 	$(VENV)/bin/python -m devtools.openapi > docs/openapi.json.tmp
 	@mv docs/openapi.json.tmp docs/openapi.json
+
+events-doc: venv
+	$(VENV)/bin/python -m devtools.events_doc
 
 clean:
 	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis .dev-outbox docs/openapi.json.tmp
