@@ -17,6 +17,7 @@ from licensing.observability import logger
 
 SOURCE = "partner-licensing"
 PUT_EVENTS_BATCH = 10
+PUT_EVENTS_BYTES = 256 * 1024  # EventBridge's limit for one entry and for one PutEvents request
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,7 @@ class EventBridgePublisher:
 
     def publish(self, events: Sequence[DomainEvent]) -> list[str]:
         rejected: list[str] = []
-        for start in range(0, len(events), PUT_EVENTS_BATCH):
-            batch = events[start : start + PUT_EVENTS_BATCH]
+        for batch in batches(events, self._bus_name):
             entries: list[Any] = [event.as_entry(self._bus_name) for event in batch]
             result = self._client.put_events(Entries=entries)
             if result.get("FailedEntryCount"):
@@ -62,6 +62,25 @@ class EventBridgePublisher:
                 logger.error("Some domain events were not published", extra={"failed": failed})
                 rejected += [event_id for _, event_id, _ in failed]
         return rejected
+
+
+def entry_size(entry: dict[str, Any]) -> int:
+    """An entry's size as EventBridge counts it (the text of its fields)."""
+    return sum(len(str(value).encode()) for value in entry.values())
+
+
+def batches(events: Sequence[DomainEvent], bus_name: str) -> list[list[DomainEvent]]:
+    """At most PUT_EVENTS_BATCH entries and PUT_EVENTS_BYTES per request."""
+    grouped: list[list[DomainEvent]] = []
+    size = 0
+    for event in events:
+        entry = entry_size(event.as_entry(bus_name))
+        if not grouped or len(grouped[-1]) == PUT_EVENTS_BATCH or size + entry > PUT_EVENTS_BYTES:
+            grouped.append([])
+            size = 0
+        grouped[-1].append(event)
+        size += entry
+    return grouped
 
 
 class RecordingPublisher:

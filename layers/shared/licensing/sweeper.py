@@ -34,6 +34,7 @@ from licensing.sweep_rules import EXPIRED, LAPSED, NOTICE, REMINDER, WARNING, Ow
 FIRST_LOOKBACK_DAYS = 100  # a first run (no checkpoint) looks this far back: past any first look
 LOCK_SECONDS = 15 * 60  # a Lambda never runs longer; a crashed run's lock frees itself after this
 ATTEMPTS = 3
+GROUP_LIMIT = 200  # licenses per digest or coupon warning event
 EVENT_TYPES = {
     REMINDER: "RenewalReminderDue",
     NOTICE: "EndCustomerExpiryNotice",
@@ -76,7 +77,7 @@ def run(
         _publish_outbox(now, summary)
     finally:
         sweeps.release(run_id, swept_until=swept_until)
-    summary.complete = swept_until == now.date().isoformat()
+    summary.complete = summary.complete and swept_until == now.date().isoformat()
     logger.info("Sweep finished", extra=summary.as_json())
     return summary
 
@@ -88,17 +89,21 @@ def _days(now: datetime) -> list[str]:
 
 
 def _sweep(now: datetime, out_of_time: Callable[[], bool], summary: Summary) -> str:
-    """Visit every due license, bucket by bucket; returns the day to start from next time."""
+    """Visit every due license, bucket by bucket; returns the day to start from next time: today, or the
+    first bucket still holding a license this run could not finish (it stays due there)."""
     thresholds = _Thresholds()
+    unfinished: str | None = None
     for day in _days(now):
         for shard in range(DUE_SHARDS):
             for license in sweeps.due(day, shard, now):
                 if out_of_time():
                     summary.complete = False
-                    return day  # this bucket is not finished: the next run starts here
-                _visit(license, thresholds, now)
+                    return unfinished or day  # this bucket is not finished: the next run starts here
+                if not _visit(license, thresholds, now):
+                    summary.complete = False
+                    unfinished = unfinished or day
                 summary.visited += 1
-    return now.date().isoformat()
+    return unfinished or now.date().isoformat()
 
 
 class _Thresholds:
@@ -113,12 +118,13 @@ class _Thresholds:
         return self._known[partner_id]
 
 
-def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime) -> None:
+def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime) -> bool:
     """Record what is owed now in one transaction with its notices; a license that changed since it was
-    read (a renewal, an edit) is read again, and left alone if it is no longer due."""
+    read (a renewal, an edit) is read again, and left alone if it is no longer due. False when it kept
+    changing: it stays due, and the checkpoint stays at its bucket for the next run."""
     for _ in range(ATTEMPTS):
         if not license.sweep_term or license.due_at is None or license.due_at > now or not license.partner_id:
-            return
+            return True
         kind, _, when = license.sweep_term.partition(":")
         term, activated = parse_iso(when), kind == "license"
         owed = sweep_rules.visit(
@@ -134,15 +140,16 @@ def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime) -> None
             sweeps.add_notice(tx, _notice(license, item, term, now))
         try:
             retry_on_conflict(tx.commit)
-            return
+            return True
         except TransactionCancelled as cancelled:
             if not cancelled.failed("license"):
                 raise
         fresh = license_repo.get(license.key, consistent=True)
         if fresh is None:
-            return
+            return True
         license = fresh
     logger.warning("License kept changing during the sweep; the next run retries", extra={"key": license.key})
+    return False
 
 
 def _notice(license: LicenseItem, owed: Owed, term: datetime, now: datetime) -> SweepNoticeItem:
@@ -188,8 +195,10 @@ def _publish_outbox(now: datetime, summary: Summary) -> None:
             reminders[notice.partner_id].append(notice)
         elif notice.kind == WARNING:
             warnings[(notice.partner_id, int(notice.days))].append(notice)
-    events += [_digest(partner_id, group, now) for partner_id, group in sorted(reminders.items())]
-    events += [_warning(partner_id, days, group) for (partner_id, days), group in sorted(warnings.items())]
+    for partner_id, group in sorted(reminders.items()):
+        events += [_digest(partner_id, part, now) for part in _parts(group, "expires_at")]
+    for (partner_id, days), group in sorted(warnings.items()):
+        events += [_warning(partner_id, days, part) for part in _parts(group, "activation_deadline")]
     deliver(events)
     sweeps.clear(notices)
     summary.published.update(event.detail_type for event in events)
@@ -197,6 +206,13 @@ def _publish_outbox(now: datetime, summary: Summary) -> None:
 
 def _event(notice: SweepNoticeItem) -> DomainEvent:
     return DomainEvent(EVENT_TYPES[notice.kind], event_id=notice.SK, detail=dict(notice.detail))
+
+
+def _parts(notices: list[SweepNoticeItem], by: str) -> list[list[SweepNoticeItem]]:
+    """A group in parts of GROUP_LIMIT, by date then key, so every event stays well inside EventBridge's
+    256 KB (a license entry is about 300 bytes)."""
+    ordered = sorted(notices, key=lambda n: (n.detail[by], n.detail["license_key"]))
+    return [ordered[i : i + GROUP_LIMIT] for i in range(0, len(ordered), GROUP_LIMIT)]
 
 
 def _group_id(prefix: str, notices: list[SweepNoticeItem]) -> str:
