@@ -6,6 +6,10 @@ copies n items 100 times, and fulfilling a 1,000-license order takes minutes. In
 `one_backup_per_transaction()` the copy is taken once per table per transaction and reused. The copies
 are identical (all are taken before anything is written), so moto behaves exactly as before, rollback
 included; only the time changes.
+
+Even once per transaction, a copy of a 100,000-item table per transaction is too slow for a benchmark
+that makes a thousand of them. `without_rollback_copies()` skips the copy altogether, at the price of
+rollback: only for benchmarks that check every transaction's outcome.
 """
 
 from __future__ import annotations
@@ -54,4 +58,40 @@ def one_backup_per_transaction() -> Iterator[None]:
         stack.enter_context(
             mock.patch.object(dynamodb_models.DynamoDBBackend, "transact_write_items", transact_write_items)
         )
+        yield
+
+
+class _NoTableCopies:
+    """Stands in for the `copy` module inside `moto.dynamodb.models` during one transaction: a table is
+    "copied" as itself, so moto takes no backup at all."""
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+@contextmanager
+def without_rollback_copies() -> Iterator[None]:
+    """For benchmarks whose transactions are known not to fail: moto skips its rollback copy of the
+    table, so a transaction costs what its items cost, whatever the table's size.
+
+    The price: a transaction that fails (a condition, a validation error) is not rolled back: moto
+    writes each item whose own condition holds, and they stay written. Use it only where every
+    transaction's outcome is checked afterwards (the sweeper benchmark checks what it visited and
+    published, so a failure could not go unnoticed), never in tests of failure paths. It wins over
+    `one_backup_per_transaction()` whichever of the two is entered first, and leaves it as it was on
+    exit.
+    """
+    original = dynamodb_models.DynamoDBBackend.transact_write_items
+    no_copies = _NoTableCopies()
+
+    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        # Swapped in for the call itself, so an enclosing or enclosed one_backup_per_transaction()
+        # (which also replaces `copy` there) cannot take its copy.
+        with mock.patch.object(dynamodb_models, "copy", no_copies):
+            original(backend, transact_items)
+
+    with mock.patch.object(dynamodb_models.DynamoDBBackend, "transact_write_items", transact_write_items):
         yield
