@@ -303,7 +303,7 @@ def table(result: Result) -> str:
     )
     summary = (
         f"\n{ratios[0].upper()}{ratios[1:]}. Every run visited exactly the due licenses and published one "
-        f"`{REMINDER}` each ({sent}) and one `{DIGEST}` per partner."
+        f"`{REMINDER}` each ({sent}), and listed each of them in one of its partner's `{DIGEST}` events."
     )
     return markdown_table(headers, rows, right=[0, 1, 4, 5, 6, 7, 8]) + "\n" + summary
 
