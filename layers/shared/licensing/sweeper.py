@@ -67,13 +67,14 @@ def run(
     """One sweep at `now`; stops cleanly after a checkpoint when `out_of_time()` says so."""
     summary = Summary(iso(now))
     run_id = run_id or f"sweep-{time.time_ns()}"
-    if sweeps.acquire(run_id, wall_now=time.time(), lease_seconds=LOCK_SECONDS, now=now) is None:
+    state = sweeps.acquire(run_id, wall_now=time.time(), lease_seconds=LOCK_SECONDS, now=now)
+    if state is None:
         summary.complete, summary.skipped = False, "another sweeper run is in progress"
         return summary
     swept_until: str | None = None
     try:
         _publish_outbox(now, summary)  # what a run that stopped half-way left
-        swept_until = _sweep(now, out_of_time, summary)
+        swept_until = _sweep(_days(state.swept_until, now), now, out_of_time, summary)
         _publish_outbox(now, summary)
     finally:
         sweeps.release(run_id, swept_until=swept_until)
@@ -82,18 +83,19 @@ def run(
     return summary
 
 
-def _days(now: datetime) -> list[str]:
-    start = sweeps.checkpoint() or (now.date() - timedelta(days=FIRST_LOOKBACK_DAYS)).isoformat()
+def _days(checkpoint: str | None, now: datetime) -> list[str]:
+    """The day buckets from the checkpoint (the lock's update returned it) to today."""
+    start = checkpoint or (now.date() - timedelta(days=FIRST_LOOKBACK_DAYS)).isoformat()
     first, last = date.fromisoformat(start), now.date()
     return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
-def _sweep(now: datetime, out_of_time: Callable[[], bool], summary: Summary) -> str:
+def _sweep(days: list[str], now: datetime, out_of_time: Callable[[], bool], summary: Summary) -> str:
     """Visit every due license, bucket by bucket; returns the day to start from next time: today, or the
     first bucket still holding a license this run could not finish (it stays due there)."""
     thresholds = _Thresholds()
     unfinished: str | None = None
-    for day in _days(now):
+    for day in days:
         for shard in range(DUE_SHARDS):
             for license in sweeps.due(day, shard, now):
                 if out_of_time():

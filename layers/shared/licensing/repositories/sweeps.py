@@ -66,7 +66,8 @@ def clear(notices: list[SweepNoticeItem]) -> None:
 
 
 def acquire(run_id: str, *, wall_now: float, lease_seconds: int, now: datetime) -> SweepStateItem | None:
-    """Take the run lock (free, or left by a run whose lease ran out); None when another run holds it."""
+    """Take the run lock (free, or left by a run whose lease ran out); None when another run holds it.
+    The state returned carries the checkpoint (the update returns the whole item)."""
     state = SweepStateItem(STATE_PK, STATE_SK)
     try:
         state.update(
