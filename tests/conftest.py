@@ -5,21 +5,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "TABLE_NAME": "licensing-test",
-        "POWERTOOLS_SERVICE_NAME": "partner-licensing",
-        "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "LICENSING_ADMIN_KEY": "admin-test-key",
-        "PAYMENT_WEBHOOK_SECRET": "whsec_test",
-    }
-)
+from tests.support.environment import ADMIN_KEY, ENVIRONMENT, TABLE, WEBHOOK_SECRET
+
+os.environ.update(ENVIRONMENT)
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("EVENT_BUS_NAME", None)
 
@@ -33,16 +21,12 @@ import pytest
 from moto import mock_aws
 
 from devtools import motoserver
-from devtools.gateway import HttpResponse, LocalGateway
+from devtools.gateway import LocalGateway
 from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
 from licensing import clock, events
 from licensing.repositories.table import reset_connections
-from tests.support import Api, Partner, WebhookSender
-
-TABLE = os.environ["TABLE_NAME"]
-ADMIN_KEY = os.environ["LICENSING_ADMIN_KEY"]
-WEBHOOK_SECRET = os.environ["PAYMENT_WEBHOOK_SECRET"]
+from tests.support.clients import Api, Partner, WebhookSender
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -165,6 +149,3 @@ def server_api(
     client.delete_table(TableName=TABLE)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB")
     reset_connections()
-
-
-__all__ = ["HttpResponse"]

@@ -6,8 +6,8 @@ import pytest
 
 from devtools.gateway import HttpResponse
 from licensing.repositories.table import PartnerItem
-from tests.support import Api, Partner
-from tests.test_checkout import assert_problem
+from tests.support.clients import Api, Partner
+from tests.support.problems import assert_problem
 
 
 def partner_count() -> int:

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities import parameters
 
 from licensing import events
 from licensing.signatures import sign
-from tests.support import Api, Partner
+from tests.support.clients import Api, Partner
 
 
 @pytest.fixture

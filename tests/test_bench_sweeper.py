@@ -15,7 +15,7 @@ from devtools.moto_transactions import without_rollback_copies
 from licensing.repositories.license_index import due_partition
 from licensing.repositories.table import SweepStateItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled
-from tests.conftest import TABLE
+from tests.support.environment import TABLE
 
 
 def test_sweeper_benchmark_reads_what_is_due_not_the_table(

@@ -6,21 +6,9 @@ from typing import Any
 
 import pytest
 
-from devtools.gateway import HttpResponse
 from licensing.events import RecordingPublisher
-from tests.support import Api, Partner
-
-
-def assert_problem(response: HttpResponse, status: int, code: str) -> dict[str, Any]:
-    assert response.status == status, response.body
-    assert response.headers["Content-Type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["code"] == code
-    assert problem["status"] == status
-    assert problem["type"].endswith(code.lower().replace("_", "-"))
-    assert problem["title"] and problem["detail"]
-    assert "Traceback" not in response.body
-    return problem
+from tests.support.clients import Api, Partner
+from tests.support.problems import assert_problem
 
 
 def order_count(api: Api) -> int:

@@ -10,8 +10,8 @@ import pytest
 
 from licensing.events import RecordingPublisher
 from licensing.repositories.table import LicenseItem, OrderItem
-from tests.conftest import ADMIN_KEY, WEBHOOK_SECRET
-from tests.support import Api, Partner, WebhookSender
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.environment import ADMIN_KEY, WEBHOOK_SECRET
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from devtools.gateway import LocalGateway
+from devtools.gateway import HttpResponse, LocalGateway
 from licensing import clock, renewal_orders
 from licensing import coupon_renewal as coupon_renewal_module
 from licensing.clock import add_months
@@ -25,11 +25,11 @@ from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction
 from licensing.schemas.licenses import LicenseEdit
 from licensing.schemas.renewals import RenewRequest
-from tests.conftest import ADMIN_KEY, WEBHOOK_SECRET, HttpResponse
-from tests.support import Api, Partner, WebhookSender
-from tests.test_call_budgets import invoke
-from tests.test_checkout import assert_problem
-from tests.test_license_management import snapshot
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.environment import ADMIN_KEY, WEBHOOK_SECRET
+from tests.support.invoke import invoke
+from tests.support.problems import assert_problem
+from tests.support.table import snapshot
 
 # frozen_now starts at 2026-11-27 10:00 UTC (`active` expires a year later); coupons bought on these
 # days have their activation deadline twelve months later.

@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.paths import REPO_ROOT
+
 pytestmark = pytest.mark.server
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
 ADMIN_KEY = "admin-devserver-test-key"
 

@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +19,13 @@ from devtools.gateway import LambdaContext, LocalGateway
 from licensing.clock import iso
 from licensing.events import DomainEvent, RecordingPublisher
 from licensing.schemas.events import EVENT_DETAILS, EVENTS, EventDetail, LicenseRenewed, Money, OrderPaid
-from tests.support import Api, Partner, WebhookSender
-from tests.test_license_management import _unowned_key
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.paths import REPO_ROOT
+from tests.support.table import unowned_key
 
 
 def test_committed_events_document_is_current() -> None:
-    committed = (Path(__file__).resolve().parent.parent / "docs" / "events.md").read_text(encoding="utf-8")
+    committed = (REPO_ROOT / "docs" / "events.md").read_text(encoding="utf-8")
     assert committed == build(), "run `python -m devtools.events_doc` and commit docs/events.md"
 
 
@@ -160,7 +160,7 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
     ok(partner.api.patch(f"/v1/licenses/{expiring}", {"customer_ref": "it@customer.example"}))
 
     # keys the vendor issued without a partner: one claimed, one activated straight by a client
-    claimed, ownerless = _unowned_key(), _unowned_key()
+    claimed, ownerless = unowned_key(), unowned_key()
     ok(partner.api.post("/v1/licenses/claim", {"key": claimed}))
     lookup(ownerless, "ws-direct")
 

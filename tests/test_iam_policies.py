@@ -14,8 +14,8 @@ from botocore.exceptions import ClientError
 
 from devtools.gateway import LambdaContext, LocalGateway, load_template
 from licensing.keys import generate_key
-from tests.support import Partner, WebhookSender
-from tests.test_notifier import SENDER, coupon_warning, eventbridge_event
+from tests.support.clients import Partner, WebhookSender
+from tests.support.notifier import SENDER, coupon_warning, eventbridge_event
 
 current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
 TRANSACT_ACTIONS = {

@@ -9,9 +9,10 @@ import pytest
 from licensing.keys import generate_key
 from licensing.repositories import licenses as license_repo
 from licensing.repositories.license_index import coupon_partition
-from licensing.repositories.table import BaseItem, HistoryItem, LicenseItem
-from tests.support import Api, Partner, WebhookSender
-from tests.test_checkout import assert_problem
+from licensing.repositories.table import HistoryItem, LicenseItem
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.problems import assert_problem
+from tests.support.table import snapshot, unowned_key
 
 
 @pytest.fixture
@@ -24,10 +25,6 @@ def keys(partner: Partner, webhook: WebhookSender, frozen_now) -> list[str]:
 @pytest.fixture
 def other(admin: Api) -> Partner:
     return Partner.create(admin, name="Other Reseller")
-
-
-def snapshot() -> list[dict]:
-    return sorted((i.to_simple_dict() for i in BaseItem.scan()), key=lambda i: (i["PK"], i["SK"]))
 
 
 def test_get_license(partner: Partner, keys: list[str]) -> None:
@@ -209,26 +206,8 @@ def test_assign_refuses_lapsed_and_revoked(
     )
 
 
-def _unowned_key() -> str:
-    from datetime import UTC, datetime
-
-    from licensing.lifecycle import activation_deadline
-    from licensing.repositories.transactions import Transaction
-
-    key = generate_key()
-    issued = datetime(2026, 11, 1, tzinfo=UTC)
-    license = license_repo.new_license(
-        key, product="home", devices=1, term_months=12, partner_id=None, order_id=None,  # by the vendor
-        purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None,
-    )  # fmt: skip
-    tx = Transaction()
-    license_repo.add_issue(tx, license)
-    tx.commit()
-    return key
-
-
 def test_claim_an_unowned_key(partner: Partner, other: Partner) -> None:
-    key = _unowned_key()
+    key = unowned_key()
     claimed = partner.api.post("/v1/licenses/claim", {"key": key.lower()})
     assert claimed.status == 200, claimed.body
     assert claimed.json()["partner_id"] == partner.id

@@ -9,7 +9,7 @@ from licensing.repositories import licenses as license_repo
 from licensing.repositories.license_index import coupon_partition, term_id
 from licensing.repositories.table import LicenseItem
 from licensing.views import license_out
-from tests.support import Partner, WebhookSender
+from tests.support.clients import Partner, WebhookSender
 
 SCHEDULED_BY = (
     "partner_id", "activated_at", "expires_at", "activation_deadline", "revoked_at", "redeemed_at",

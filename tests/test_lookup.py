@@ -10,8 +10,8 @@ from licensing.events import RecordingPublisher
 from licensing.keys import generate_key
 from licensing.repositories import licenses
 from licensing.repositories.table import HistoryItem
-from tests.support import Api, Partner, WebhookSender
-from tests.test_checkout import assert_problem
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.problems import assert_problem
 
 
 @pytest.fixture

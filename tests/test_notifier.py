@@ -4,7 +4,6 @@ event id however often EventBridge delivers it."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +21,9 @@ from licensing import notices
 from licensing.keys import generate_key
 from licensing.repositories import notifications
 from licensing.repositories.table import NotificationItem
-from tests.support import Partner
+from tests.support.clients import Partner
+from tests.support.notifier import SENDER, coupon_warning, customer_notice, eventbridge_event, renewal_digest
 
-SENDER = "notifications@vendor.example"
 PARTNER_EMAIL = "ops@acme.example"
 
 Notify = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -40,21 +39,6 @@ def sent(aws: None, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return messages
 
 
-def eventbridge_event(detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:
-    """A domain event as an EventBridge rule delivers it to the notifier."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": detail_type,
-        "source": "partner-licensing",
-        "account": DEFAULT_ACCOUNT_ID,
-        "time": "2026-11-27T10:00:00Z",
-        "region": "eu-west-1",
-        "resources": [],
-        "detail": detail,
-    }
-
-
 @pytest.fixture
 def notify(gateway: LocalGateway, frozen_now) -> Notify:
     def deliver(detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:
@@ -63,60 +47,6 @@ def notify(gateway: LocalGateway, frozen_now) -> Notify:
         return result
 
     return deliver
-
-
-def renewal_digest(partner: Partner, keys: list[str]) -> dict[str, Any]:
-    expiries = ["2027-01-26T10:00:00Z", "2026-12-04T09:00:00Z"]  # 60 and 7 days after the run
-    licenses = [
-        {
-            "license_key": key,
-            "threshold_days": days,
-            "expires_at": expires_at,
-            "product": "business",
-            "devices": 5,
-            "customer_ref": f"CUST-{days}",
-            "workspace_id": f"ws-{days}",
-        }
-        for key, days, expires_at in zip(keys, (60, 7), expiries, strict=True)
-    ]
-    return {
-        "event_id": f"renewal-digest:{partner.id}:2026-11-27",
-        "partner_id": partner.id,
-        "run_at": "2026-11-27T10:00:00Z",
-        "license_keys": keys,
-        "licenses": licenses,
-    }
-
-
-def coupon_warning(partner: Partner, key: str) -> dict[str, Any]:
-    return {
-        "event_id": f"coupon-deadline:{key}:7",
-        "partner_id": partner.id,
-        "threshold_days": 7,
-        "license_keys": [key],
-        "coupons": [
-            {
-                "license_key": key,
-                "activation_deadline": "2026-12-04T10:00:00Z",
-                "product": "home",
-                "devices": 1,
-            }
-        ],
-    }
-
-
-def customer_notice(partner: Partner, key: str, email: str | None) -> dict[str, Any]:
-    return {
-        "event_id": f"end-customer-expiry:{key}:2026-11-30T10:00:00Z",
-        "partner_id": partner.id,
-        "license_key": key,
-        "expires_at": "2026-11-30T10:00:00Z",
-        "product": "business",
-        "devices": 5,
-        "workspace_id": "ws-9",
-        "customer_ref": "CUST-9",
-        "customer_email": email,
-    }
 
 
 def test_renewal_digest_lists_the_licenses_by_expiry(

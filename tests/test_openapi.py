@@ -1,13 +1,13 @@
 """docs/openapi.json is generated from the handlers; it must match what they serve now."""
 
 import json
-from pathlib import Path
 
 from devtools.openapi import build
+from tests.support.paths import REPO_ROOT
 
 
 def test_committed_openapi_document_is_current() -> None:
-    committed = json.loads((Path(__file__).resolve().parent.parent / "docs" / "openapi.json").read_text())
+    committed = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text())
     assert committed == build(), "run `make openapi` and commit docs/openapi.json"
 
 

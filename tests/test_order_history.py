@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import Api, Partner, WebhookSender
-from tests.test_checkout import assert_problem
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.problems import assert_problem
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from licensing.events import RecordingPublisher
 from licensing.repositories import licenses
 from licensing.repositories.table import BaseItem, LicenseItem, PaymentEventItem
 from licensing.signatures import sign
-from tests.support import Partner, WebhookSender
-from tests.test_checkout import assert_problem
+from tests.support.clients import Partner, WebhookSender
+from tests.support.problems import assert_problem
 
 
 def table_snapshot() -> list[dict]:

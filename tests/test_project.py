@@ -1,9 +1,8 @@
 """Project wiring that would otherwise drift silently."""
 
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO_ROOT
 
 
 def _pins(lines: list[str]) -> dict[str, str]:
@@ -17,11 +16,11 @@ def _pins(lines: list[str]) -> dict[str, str]:
 
 
 def test_layer_requirements_match_the_runtime_dependency_group() -> None:
-    layer = _pins((ROOT / "layers" / "shared" / "requirements.txt").read_text().splitlines())
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]["runtime"]
+    layer = _pins((REPO_ROOT / "layers" / "shared" / "requirements.txt").read_text().splitlines())
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["dependency-groups"]["runtime"]
     assert layer == _pins(project)
 
 
 def test_functions_ship_no_dependencies_of_their_own() -> None:
-    for requirements in (ROOT / "functions").glob("*/requirements.txt"):
+    for requirements in (REPO_ROOT / "functions").glob("*/requirements.txt"):
         assert _pins(requirements.read_text().splitlines()) == {}, requirements

@@ -13,9 +13,9 @@ from devtools.gateway import HttpResponse, LocalGateway
 from licensing.events import RecordingPublisher
 from licensing.keys import generate_key
 from licensing.repositories.table import BaseItem
-from tests.support import Api, Partner, WebhookSender
-from tests.test_call_budgets import invoke
-from tests.test_checkout import assert_problem
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.invoke import invoke
+from tests.support.problems import assert_problem
 
 START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # where frozen_now starts
 FIRST_EXPIRY = "2027-11-27T10:00:00Z"  # a 1-year key activated at START

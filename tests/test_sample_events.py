@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from devtools.gateway import LambdaContext, LocalGateway
 from licensing.signatures import sign
-from tests.conftest import WEBHOOK_SECRET
-from tests.support import Partner
+from tests.support.clients import Partner
+from tests.support.environment import WEBHOOK_SECRET
+from tests.support.paths import REPO_ROOT
 
-EVENTS = Path(__file__).resolve().parent.parent / "events"
+EVENTS = REPO_ROOT / "events"
 
 
 def sample(name: str) -> dict[str, Any]:

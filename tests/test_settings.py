@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, Partner
-from tests.test_checkout import assert_problem
-from tests.test_license_management import snapshot
+from tests.support.clients import Api, Partner
+from tests.support.problems import assert_problem
+from tests.support.table import snapshot
 
 DEFAULT = [30, 14, 7, 1]
 

@@ -1,4 +1,4 @@
-from tests.support import Partner, WebhookSender
+from tests.support.clients import Partner, WebhookSender
 
 
 def test_buy_pay_and_look_up(partner: Partner, webhook: WebhookSender) -> None:

@@ -34,8 +34,8 @@ from licensing.repositories import sweeps
 from licensing.repositories.license_index import DUE_SHARDS
 from licensing.repositories.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem
 from licensing.sweep_rules import REMINDER, Owed
-from tests.conftest import ADMIN_KEY, TABLE, WEBHOOK_SECRET
-from tests.support import Api, Partner, WebhookSender
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.environment import ADMIN_KEY, TABLE, WEBHOOK_SECRET
 
 START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # where the app clock starts: purchases, activations
 EXPIRY = datetime(2027, 11, 27, 10, 0, tzinfo=UTC)  # a license activated at START; a coupon's deadline

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from licensing.repositories.table import LicenseItem
 from licensing.repositories.transactions import Transaction, TransactionCancelled
-from tests.support import Partner, WebhookSender
+from tests.support.clients import Partner, WebhookSender
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from devtools.fake_payments import signed_payment_event
 from devtools.gateway import HttpResponse, LocalGateway
-from licensing.signatures import sign
 
 
 class Api:
@@ -96,14 +93,19 @@ class WebhookSender:
         secret: str | None = None,
         signature: str | None = None,
     ) -> HttpResponse:
-        payload = {
-            "id": event_id or f"evt_{uuid.uuid4().hex}",
-            "type": type,
-            "data": {"order_id": order_id, "amount": amount, "currency": currency, "payment_id": "pay_123"},
-        }
-        raw = json.dumps(payload)
-        header = signature or sign(secret or self.secret, timestamp or int(time.time()), raw)
-        return self.api.post("/v1/webhooks/payments", body=raw, headers={"Payment-Signature": header})
+        raw, headers = signed_payment_event(
+            order_id=order_id,
+            amount=amount,
+            currency=currency,
+            type=type,
+            secret=secret or self.secret,
+            event_id=event_id or None,
+            payment_id="pay_123",
+            timestamp=timestamp or None,
+        )
+        if signature:
+            headers["Payment-Signature"] = signature
+        return self.api.post("/v1/webhooks/payments", body=raw, headers=headers)
 
     def pay(self, order: dict[str, Any], **kwargs: Any) -> HttpResponse:
         total = order["total"]
