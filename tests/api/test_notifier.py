@@ -17,7 +17,6 @@ from moto.ses.models import ses_backends
 from pynamodb.exceptions import DoesNotExist
 
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing import notices
 from licensing.keys import generate_key
 from licensing.repositories import notifications
 from licensing.repositories.table import NotificationItem
@@ -204,18 +203,3 @@ def test_other_events_are_ignored(notify: Notify, sent: list[Any], partner: Part
 
     assert sent == []
     assert ddb_calls.calls == []
-
-
-def test_notices_name_a_single_license_in_the_subject() -> None:
-    key = generate_key()
-    detail = {
-        "run_at": "2026-11-27T23:59:00Z",
-        "licenses": [
-            {"license_key": key, "expires_at": "2026-11-28T00:30:00Z", "product": "home", "devices": 1}
-        ],
-    }
-
-    notice = notices.renewal_digest(detail, "Acme Reseller")
-
-    assert notice.subject == f"Renewal reminder: license {key} expires 2026-11-28"
-    assert f"- {key}: Home Security, 1 device, expires 2026-11-28 (1 day left)" in notice.text.splitlines()

@@ -1,6 +1,8 @@
 """The sweeper through its real handler and the real API: renewal reminders and the partner digest, the
 end-customer notice, coupon deadline warnings, expiry and lapse; catch-up after missed runs; exactly once
-across reruns, crashes, time budgets and concurrent runs; work proportional to what is due.
+across reruns, crashes and time budgets; work proportional to what is due. Concurrent runs, on the moto
+server, are in tests/concurrency/test_sweeper_races.py; the world's calendar, the shop that builds it and
+the readers of the events are in tests/support/sweeper.py.
 
 The world: business licenses activated via `/v1/lookup` at 2026-11-27T10:00Z expire 2027-11-27T10:00Z;
 the unused coupons of an order bought then have that same activation deadline. The sweeper's first look
@@ -12,12 +14,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,69 +35,28 @@ from licensing.repositories.license_index import DUE_SHARDS
 from licensing.repositories.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem
 from licensing.sweep_rules import REMINDER, Owed
 from tests.support.clients import Api, Partner, WebhookSender
-from tests.support.environment import ADMIN_KEY, TABLE, WEBHOOK_SECRET
-
-START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # where the app clock starts: purchases, activations
-EXPIRY = datetime(2027, 11, 27, 10, 0, tzinfo=UTC)  # a license activated at START; a coupon's deadline
-NEW_EXPIRY = datetime(2028, 11, 27, 10, 0, tzinfo=UTC)  # after a one-year renewal
-FIRST_LOOK_DAY = "2027-08-29"  # EXPIRY - 90 days: the earliest due bucket of this world
-THIRTY_DAY = "2027-10-28"  # EXPIRY - 30 days: the first reminder, the coupons' first look
-PER_LICENSE = ("RenewalReminderDue", "EndCustomerExpiryNotice", "LicenseExpired", "CouponLapsed")
-GROUPED = ("PartnerRenewalDigest", "CouponDeadlineWarning")
-SWEEPER_TYPES = PER_LICENSE + GROUPED
-LOCKED = "another sweeper run is in progress"
-
-
-def run_at(days_before: float, term: datetime = EXPIRY) -> datetime:
-    """An hourly run one hour after the moment `days_before` the term (negative: after it)."""
-    return term - timedelta(days=days_before) + timedelta(hours=1)
-
+from tests.support.environment import TABLE
+from tests.support.sweeper import (
+    EXPIRY,
+    FIRST_LOOK_DAY,
+    LOCKED,
+    NEW_EXPIRY,
+    START,
+    THIRTY_DAY,
+    Shop,
+    coupon_warnings,
+    digested_keys,
+    digests,
+    keys_of,
+    of_type,
+    reminders,
+    run_at,
+    sweeper_events,
+    sweeper_ran_until,
+    workspace,
+)
 
 # ------------------------------------------------------------------------------------------- the world
-
-
-class Shop:
-    """Buys, activates and renews through the API at the application's (frozen) time."""
-
-    def __init__(self, api: Api, webhook: WebhookSender, clock: Callable[..., datetime]) -> None:
-        self.api, self.webhook, self.clock = api, webhook, clock
-
-    def pay(self, order: dict[str, Any]) -> None:
-        paid = self.webhook.pay(order, timestamp=int(self.clock().timestamp()))
-        assert paid.json()["outcome"] == "fulfilled", paid.body
-
-    def coupons(self, partner: Partner, count: int, **fields: Any) -> list[str]:
-        """`count` unused coupons of one paid order: deadline a year from now."""
-        placed = partner.order(licenses=count, **fields)
-        assert placed.status == 201, placed.body
-        self.pay(placed.json())
-        keys: list[str] = partner.api.get(f"/v1/orders/{placed.json()['id']}").json()["license_keys"]
-        return keys
-
-    def licenses(self, partner: Partner, count: int, **fields: Any) -> list[str]:
-        """`count` licenses activated now by their clients (`/v1/lookup`), each in its own workspace."""
-        keys = self.coupons(partner, count, **fields)
-        for key in keys:
-            lookup = {"license_key": key, "workspace_id": workspace(key)}
-            found = self.api.with_key(None).post("/v1/lookup", lookup)
-            assert found.json()["code"] == "VALID", found.body
-        return keys
-
-    def renew(self, partner: Partner, key: str) -> None:
-        """A paid one-year renewal: the expiry moves a year on."""
-        placed = partner.api.post(f"/v1/licenses/{key}/renew", {"years": 1}, headers={"Idempotency-Key": key})
-        assert placed.status == 201, placed.body
-        self.pay(placed.json())
-
-
-def workspace(key: str) -> str:
-    return f"ws-{key[:5]}"
-
-
-def sweeper_ran_until(day: str) -> None:
-    """The checkpoint the hourly schedule leaves when it has run up to `day` and found nothing due (true
-    of this world before its first looks): spares a test the fresh table's 100-day look-back."""
-    SweepStateItem(sweeps.STATE_PK, sweeps.STATE_SK, swept_until=day).save()
 
 
 def first_look_then_quiet_until_the_30_day_threshold(sweep: Callable[..., Run]) -> None:
@@ -131,49 +90,9 @@ class Run:
     events: list[DomainEvent]
 
 
-def sweeper_events(published: Iterable[DomainEvent]) -> list[DomainEvent]:
-    return [e for e in published if e.detail_type in SWEEPER_TYPES]
-
-
-def of_type(published: Iterable[DomainEvent], detail_type: str) -> list[DomainEvent]:
-    return [e for e in published if e.detail_type == detail_type]
-
-
-def reminders(published: Iterable[DomainEvent]) -> list[tuple[str, int]]:
-    """(license key, threshold) of every RenewalReminderDue, sorted, duplicates kept."""
-    found = of_type(published, "RenewalReminderDue")
-    return sorted((e.detail["license_key"], e.detail["threshold_days"]) for e in found)
-
-
 def reminder_ids(run: Run) -> dict[str, str]:
     """Each reminded license's RenewalReminderDue event id."""
     return {e.detail["license_key"]: e.event_id for e in of_type(run.events, "RenewalReminderDue")}
-
-
-def keys_of(published: Iterable[DomainEvent], detail_type: str) -> list[str]:
-    """The license key of every per-license event of that type, sorted, duplicates kept."""
-    return sorted(e.detail["license_key"] for e in of_type(published, detail_type))
-
-
-def digests(published: Iterable[DomainEvent]) -> dict[str, list[str]]:
-    """Each partner's digest: the keys it lists (one digest per partner expected)."""
-    found = of_type(published, "PartnerRenewalDigest")
-    by_partner = {e.detail["partner_id"]: e.detail["license_keys"] for e in found}
-    assert len(by_partner) == len(found), "more than one digest for a partner in one run"
-    return by_partner
-
-
-def coupon_warnings(published: Iterable[DomainEvent]) -> dict[tuple[str, int], list[str]]:
-    """Each (partner, threshold) warning: the coupon keys it lists (one per partner and threshold)."""
-    found = of_type(published, "CouponDeadlineWarning")
-    grouped = {(e.detail["partner_id"], e.detail["threshold_days"]): e.detail["license_keys"] for e in found}
-    assert len(grouped) == len(found), "more than one warning for a partner and threshold in one run"
-    return grouped
-
-
-def digested_keys(published: Iterable[DomainEvent]) -> list[str]:
-    """Every key listed by any digest, sorted, duplicates kept (across runs: each once expected)."""
-    return sorted(key for e in of_type(published, "PartnerRenewalDigest") for key in e.detail["license_keys"])
 
 
 def assert_each_names_its_keys_and_partner(published: Iterable[DomainEvent]) -> None:
@@ -890,74 +809,3 @@ def test_an_event_without_a_valid_time_is_refused_and_nothing_is_written(
 
     assert table_snapshot() == before
     assert len(recorded_events.events) == published
-
-
-# ---------------------------------------------------------------------------------------- concurrency
-
-
-@pytest.mark.server
-def test_concurrent_runs_send_every_notice_exactly_once(
-    server_api: Api, recorded_events: RecordingPublisher, frozen_now
-) -> None:
-    partner = Partner.create(server_api.with_key(ADMIN_KEY))
-    shop = Shop(server_api, WebhookSender(server_api, WEBHOOK_SECRET), frozen_now)
-    keys = shop.licenses(partner, 20)
-    sweeper_ran_until(FIRST_LOOK_DAY)
-    hourly_runs_found_nothing_until = THIRTY_DAY
-
-    def concurrently(now: datetime, runs: int) -> list[sweeper.Summary]:
-        frozen_now(now)
-        start = threading.Barrier(runs)
-
-        def one_run(_: int) -> sweeper.Summary:
-            start.wait()
-            return sweeper.run(now)
-
-        with ThreadPoolExecutor(max_workers=runs) as pool:
-            return list(pool.map(one_run, range(runs)))
-
-    first_look = concurrently(run_at(90), 2)
-    sweeper_ran_until(hourly_runs_found_nothing_until)
-    before = len(recorded_events.events)
-    thirty = concurrently(run_at(30), 3)
-    fourteen = concurrently(run_at(14), 3)
-
-    published = recorded_events.events[before:]
-    for summaries in (first_look, thirty, fourteen):
-        assert sum(s.visited for s in summaries) == 20
-        assert all(s.complete or s.skipped == LOCKED for s in summaries), [s.as_json() for s in summaries]
-    assert reminders(published) == sorted([(key, 30) for key in keys] + [(key, 14) for key in keys])
-    assert digested_keys(published) == sorted(keys * 2)
-    assert len({e.event_id for e in published}) == len(published)
-
-
-@pytest.mark.server
-def test_runs_overlapping_past_the_lock_still_record_each_notice_once_under_one_id(
-    server_api: Api, recorded_events: RecordingPublisher, frozen_now, monkeypatch
-) -> None:
-    """Without the lock (a lease that ran out), runs race for the same licenses: each license's visit is
-    conditional, so each notice is recorded once; a notice two runs both publish keeps its one id."""
-    partner = Partner.create(server_api.with_key(ADMIN_KEY))
-    shop = Shop(server_api, WebhookSender(server_api, WEBHOOK_SECRET), frozen_now)
-    keys = shop.licenses(partner, 20)
-    sweeper_ran_until(FIRST_LOOK_DAY)
-    frozen_now(run_at(90))
-    sweeper.run(run_at(90))
-    sweeper_ran_until(THIRTY_DAY)
-    monkeypatch.setattr(sweeper, "LOCK_SECONDS", -1)  # every run finds the lock expired
-    now = run_at(30)
-    frozen_now(now)
-    start = threading.Barrier(3)
-
-    def one_run(_: int) -> sweeper.Summary:
-        start.wait()
-        return sweeper.run(now)
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        summaries = list(pool.map(one_run, range(3)))
-
-    assert [s.skipped for s in summaries] == [None, None, None]
-    assert sum(s.visited for s in summaries) >= 20
-    by_id = {e.event_id: e for e in of_type(recorded_events.events, "RenewalReminderDue")}
-    assert reminders(by_id.values()) == sorted((key, 30) for key in keys)
-    assert sweeps.outbox() == []
