@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from bench.recorder import Operation, Recorder
 from bench.report import markdown_table, number
 from bench.world import BenchError, Partner, World
-from licensing.keys import generate_key
-from licensing.lifecycle import activation_deadline
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.table import LicenseItem
+from licensing.licenses import repository as license_repo
+from licensing.licenses.keys import generate_key
+from licensing.licenses.lifecycle import activation_deadline
+from licensing.store.table import LicenseItem
 
 COUPONS = 10_000
 RENEWALS = 20
@@ -43,26 +43,28 @@ def seed(partner: Partner, now: datetime) -> Stock:
         for n in range(COUPONS):
             product, devices = SIZES[(n * 7) % len(SIZES)]
             purchased = bought_from + timedelta(minutes=3 * n)
-            license = _license(partner, product, devices, purchased, order=n // 100)
+            license = _license(partner, product, devices, purchased, order=n // 100, now=now)
             if n % 100 < NOTED_PERCENT:
                 license.note = "Reserved for a customer"
             elif (product, devices) == RENEWED:
                 pickable.append((license.activation_deadline, license.key))
-            batch.save(license_repo.listed_under(license, partner.id))
+            batch.save(license_repo.listed_under(license, partner.id, now))
         for n in range(RENEWALS):
-            license = _license(partner, *RENEWED, bought_from, order=999)
+            license = _license(partner, *RENEWED, bought_from, order=999, now=now)
             license.activated_at, license.workspace_id = bought_from, f"ws-{n}"
             license.expires_at = license.activated_at + timedelta(days=365)
-            batch.save(license_repo.listed_under(license, partner.id))
+            batch.save(license_repo.listed_under(license, partner.id, now))
             licenses.append(license.key)
     return Stock(licenses, [key for _, key in sorted(pickable)[:RENEWALS]])
 
 
-def _license(partner: Partner, product: str, devices: int, purchased: datetime, order: int) -> LicenseItem:
+def _license(
+    partner: Partner, product: str, devices: int, purchased: datetime, order: int, now: datetime
+) -> LicenseItem:
     license = license_repo.new_license(
         generate_key(), product=product, devices=devices, term_months=12, partner_id=partner.id,
         order_id=f"ord_bench{order:06d}", purchased_at=purchased,
-        activation_deadline=activation_deadline(purchased), customer_ref=None,
+        activation_deadline=activation_deadline(purchased), customer_ref=None, now=now,
     )  # fmt: skip
     license.version = 1  # as the API's conditional put stores it (a batch write leaves it to the caller)
     return license

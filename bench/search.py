@@ -15,11 +15,12 @@ from bench.recorder import Operation, Recorder
 from bench.report import markdown_table, number
 from bench.world import BenchError, Partner, World
 from devtools.gateway import LambdaContext, api_event
-from licensing.keys import generate_key
-from licensing.lifecycle import activation_deadline
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.table import LicenseItem
+from licensing.core import clock
+from licensing.licenses import repository as license_repo
+from licensing.licenses.keys import generate_key
+from licensing.licenses.lifecycle import activation_deadline
 from licensing.search import key_variants, matcher
+from licensing.store.table import LicenseItem
 
 LICENSES = 50_000
 SEARCH = "acme*berlin"
@@ -35,7 +36,7 @@ class Timed:
 
 def seed(partner: Partner, count: int = LICENSES) -> list[str]:
     """A realistic stock written straight to the table: a third activated, one in fifty with a note."""
-    start = datetime(2025, 12, 1, tzinfo=UTC)
+    start, now = datetime(2025, 12, 1, tzinfo=UTC), clock.now()
     keys: list[str] = []
     with LicenseItem.batch_write() as batch:
         for n in range(count):
@@ -44,7 +45,7 @@ def seed(partner: Partner, count: int = LICENSES) -> list[str]:
             license = license_repo.new_license(
                 key, product=("home", "business", "enterprise")[n % 3], devices=1 + n % 7 * 5, term_months=12,
                 partner_id=partner.id, order_id=f"ord_bench{n // 100:06d}", purchased_at=purchased,
-                activation_deadline=activation_deadline(purchased), customer_ref=f"CUST-{n % 977}",
+                activation_deadline=activation_deadline(purchased), customer_ref=f"CUST-{n % 977}", now=now,
             )  # fmt: skip
             if n % 3 == 0:
                 license.activated_at, license.workspace_id = purchased + timedelta(days=1), f"ws-{n}"
@@ -52,7 +53,7 @@ def seed(partner: Partner, count: int = LICENSES) -> list[str]:
             if n % 50 == 0:
                 license.note = "Reserved for ACME Berlin"
             license.version = 1  # as the API's conditional put stores it
-            batch.save(license_repo.listed_under(license, partner.id))
+            batch.save(license_repo.listed_under(license, partner.id, now))
             keys.append(key)
     return keys
 

@@ -32,12 +32,13 @@ from bench.recorder import Operation, Recorder
 from bench.report import markdown_table
 from bench.world import BenchError, World
 from devtools.moto_transactions import without_rollback_copies
-from licensing import events, sweeper
-from licensing.keys import generate_key
-from licensing.repositories import licenses as license_repo
-from licensing.repositories import sweeps
-from licensing.repositories.license_index import due_keys
-from licensing.repositories.table import LicenseItem, SweepStateItem
+from licensing.infra import bus
+from licensing.licenses import repository as license_repo
+from licensing.licenses.index import due_keys
+from licensing.licenses.keys import generate_key
+from licensing.store.table import LicenseItem, SweepStateItem
+from licensing.sweeper import repository as sweeps
+from licensing.sweeper import run as sweeper
 
 SIZES = (10_000, 100_000)
 DUE_EVERY = 100  # one license in a hundred is due: 1%
@@ -97,7 +98,7 @@ def seed(world: World, count: int) -> dict[str, str]:
                 activation_deadline=purchased + timedelta(days=90), activated_at=activated,
                 expires_at=expires, workspace_id=f"ws-{n}", customer_ref=f"CUST-{n % 977}", version=1,
             )  # fmt: skip
-            license = license_repo.listed_under(license, partner)  # sweep_term, first look
+            license = license_repo.listed_under(license, partner, NOW)  # sweep_term, first look
             # The first look (90 days before expiry) is past: the sweeper then scheduled the reminder.
             license.due_at = reminder_at
             license.GSI4PK, license.GSI4SK = due_keys(key, reminder_at)
@@ -132,8 +133,8 @@ def _measure(world: World, count: int) -> Size:
     started = time.perf_counter()
     due = seed(world, count)
     seed_seconds = time.perf_counter() - started
-    published = events.RecordingPublisher()
-    events.set_publisher(published)
+    published = bus.RecordingPublisher()
+    bus.set_publisher(published)
     entries = [0]
     with Recorder() as recorder, _counting_index_reads(entries):
         started = time.perf_counter()
@@ -155,7 +156,7 @@ def _measure(world: World, count: int) -> Size:
     )  # fmt: skip
 
 
-def _check(summary: sweeper.Summary, published: events.RecordingPublisher, due: dict[str, str]) -> None:
+def _check(summary: sweeper.Summary, published: bus.RecordingPublisher, due: dict[str, str]) -> None:
     """The run visited exactly the due licenses and published their reminders, once each."""
     if not summary.complete or summary.skipped:
         raise BenchError(f"the sweep did not complete: {summary.as_json()}")
@@ -207,7 +208,7 @@ def _counting_index_reads(entries: list[int]) -> Iterator[None]:
 @contextmanager
 def quicker_moto() -> Iterator[None]:
     """moto (5.2), quicker where its cost grows with the table rather than with the request, every
-    answer unchanged (tests/test_bench_sweeper.py compares them). At 10,000 licenses it takes the
+    answer unchanged (tests/api/test_bench_sweeper.py compares them). At 10,000 licenses it takes the
     seeding from 13 s to 8, the run from 5 s to 3 and the Scan from 27 s to 5; the sort below grows
     faster than the table, so at 100,000 the difference is larger still:
 

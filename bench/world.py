@@ -3,25 +3,24 @@ the requests they make.
 
 Requests reach the real handlers as API Gateway would send them after the authorizer allowed them
 (the event from `devtools.gateway.api_event`, the authorizer's context filled in), like the `invoke`
-of tests/test_call_budgets.py. Partners and API keys are created through the admin API.
+of tests/support/invoke.py. Partners and API keys are created through the admin API.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
+from devtools.fake_payments import signed_payment_event
 from devtools.gateway import LambdaContext, LocalGateway, api_event
 from devtools.table import create_table
-from licensing import events
-from licensing.repositories.table import reset_connections
-from licensing.signatures import sign
+from licensing.infra import bus
+from licensing.store.table import reset_connections
 
 ORDER = {"product": "business", "devices": 5, "years": 1}
 
@@ -63,7 +62,7 @@ class World:
     def __init__(self) -> None:
         create_table(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
         reset_connections()
-        events.set_publisher(events.RecordingPublisher())
+        bus.set_publisher(bus.RecordingPublisher())
         self.gateway = LocalGateway()
         self.prepaid = self._create_partner(name="Prepaid Reseller", discount_percent="10")
         self.monthly = self._create_partner(name="Monthly MSP", billing="monthly")
@@ -123,21 +122,12 @@ class World:
 
     def payment_event(self, order: dict[str, Any], kind: str = "payment.succeeded") -> str:
         """Deliver a signed payment-provider event for the order's total; returns the outcome."""
-        raw = json.dumps(
-            {
-                "id": f"evt_{uuid.uuid4().hex}",
-                "type": kind,
-                "data": {
-                    "order_id": order["id"],
-                    "amount": order["total"]["amount"],
-                    "currency": order["total"]["currency"],
-                    "payment_id": f"pay_{uuid.uuid4().hex[:12]}",
-                },
-            }
-        )
-        signature = sign(os.environ["PAYMENT_WEBHOOK_SECRET"], int(time.time()), raw)
-        answer = self.call("POST", "/v1/webhooks/payments", raw=raw, headers={"Payment-Signature": signature})
-        return str(answer["outcome"])
+        total = order["total"]
+        raw, headers = signed_payment_event(
+            order_id=order["id"], amount=total["amount"], currency=total["currency"], type=kind,
+            secret=os.environ["PAYMENT_WEBHOOK_SECRET"],
+        )  # fmt: skip
+        return str(self.call("POST", "/v1/webhooks/payments", raw=raw, headers=headers)["outcome"])
 
     def renew(self, partner: Partner, key: str, years: int = 1, idempotency_key: str | None = None) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None

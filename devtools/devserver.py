@@ -45,8 +45,8 @@ from devtools.gateway import HttpResponse, LocalGateway
 
 if TYPE_CHECKING:
     from devtools.motoserver import MotoServer
-    from licensing.errors import DomainError
-    from licensing.events import RecordingPublisher
+    from licensing.core.errors import DomainError
+    from licensing.infra.bus import RecordingPublisher
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAYER_PATH = REPO_ROOT / "layers" / "shared"
@@ -182,11 +182,11 @@ class DevServer:
         try:
             self._start_dynamodb()
             from devtools.local_bus import LocalBus
-            from licensing import events
+            from licensing.infra import bus
 
             self.gateway = LocalGateway()
             self.recorder = LocalBus(self.gateway.handler)
-            events.set_publisher(self.recorder)
+            bus.set_publisher(self.recorder)
             self.seeded = self._seed()
             self.httpd = ThreadingHTTPServer((self.host, self.port), _handler_class(self))
             self.httpd.daemon_threads = True
@@ -210,7 +210,7 @@ class DevServer:
         self.dynamodb_endpoint = endpoint
 
         from devtools.table import create_table
-        from licensing.repositories import table
+        from licensing.store import table
 
         table.reset_connections()  # clients made before the endpoint was set must not be reused
         self.table_name = table.BaseItem.Meta.table_name
@@ -235,9 +235,9 @@ class DevServer:
             self.httpd.server_close()
             self.httpd = None
         if self.recorder is not None:
-            from licensing import events
+            from licensing.infra import bus
 
-            events.set_publisher(None)
+            bus.set_publisher(None)
             self.recorder = None
         if self.moto is not None:
             self.moto.stop()
@@ -247,7 +247,7 @@ class DevServer:
                 and os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") == self.dynamodb_endpoint
             ):
                 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-            table_module = sys.modules.get("licensing.repositories.table")
+            table_module = sys.modules.get("licensing.store.table")
             if table_module is not None:
                 table_module.reset_connections()  # no cached client may point at the stopped server
 
@@ -272,8 +272,8 @@ class DevServer:
 
         A Scan, which is fine for a dev tool on a dev table; the API has no partner search.
         """
-        from licensing.repositories.partners import SK
-        from licensing.repositories.table import PartnerItem
+        from licensing.partners.repository import SK
+        from licensing.store.table import PartnerItem
 
         condition = (PartnerItem.SK == SK) & (PartnerItem.email == DEMO_PARTNER["email"])
         found = sorted(PartnerItem.scan(condition), key=lambda partner: partner.created_at)
@@ -311,7 +311,7 @@ class DevServer:
     def _dev_route(
         self, method: str, path: str, query: dict[str, list[str]], body: str | bytes | None
     ) -> HttpResponse:
-        from licensing import errors
+        from licensing.core import errors
 
         parts = path.strip("/").split("/")
         if method == "POST" and len(parts) == 3 and parts[1] == "pay" and parts[2]:
@@ -329,7 +329,7 @@ class DevServer:
     def _sweep(self, body: str | bytes | None, path: str) -> HttpResponse:
         """Play EventBridge's schedule: run the sweeper with a scheduled event at `now` (default: now)."""
         from devtools.gateway import LambdaContext
-        from licensing import clock, errors
+        from licensing.core import clock, errors
 
         try:
             request = json.loads(body or "{}")
@@ -352,10 +352,11 @@ class DevServer:
 
     def _pay(self, order_id: str, query: dict[str, list[str]], path: str) -> HttpResponse:
         """Play the payment provider: sign an event for the order and post it to the webhook."""
-        from licensing import errors
-        from licensing import secrets as licensing_secrets
-        from licensing.repositories import orders
-        from licensing.signatures import sign
+        from devtools.fake_payments import signed_payment_event
+        from licensing.core import errors
+        from licensing.infra import secrets
+        from licensing.orders import repository as orders
+        from licensing.orders.errors import OrderNotFound
 
         event_type = (query.get("type") or ["payment.succeeded"])[-1]
         if event_type not in PAYMENT_TYPES:
@@ -363,7 +364,7 @@ class DevServer:
             return _problem(errors.ValidationFailed(detail), path)
         order = orders.get(order_id)
         if order is None:
-            return _problem(errors.OrderNotFound(f"No order '{order_id}'."), path)
+            return _problem(OrderNotFound(f"No order '{order_id}'."), path)
         amount = int(order.total_amount)
         if query.get("amount"):
             try:
@@ -371,20 +372,11 @@ class DevServer:
             except ValueError:
                 detail = "amount must be an integer."
                 return _problem(errors.ValidationFailed(detail), path)
-        payload = {
-            "id": f"evt_dev_{uuid.uuid4().hex}",
-            "type": event_type,
-            "data": {
-                "order_id": order.id,
-                "amount": amount,
-                "currency": order.currency,
-                "payment_id": f"pay_dev_{uuid.uuid4().hex[:16]}",
-            },
-        }
-        raw = json.dumps(payload)
-        secret = licensing_secrets.payment_webhook_secrets()[0]
-        signature = sign(secret, int(time.time()), raw)
-        headers = {"Content-Type": "application/json", "Payment-Signature": signature}
+        raw, headers = signed_payment_event(
+            order_id=order.id, amount=amount, currency=order.currency, type=event_type,
+            secret=secrets.payment_webhook_secrets()[0],
+            event_id=f"evt_dev_{uuid.uuid4().hex}", payment_id=f"pay_dev_{uuid.uuid4().hex[:16]}",
+        )  # fmt: skip
         return _started(self.gateway).request("POST", "/v1/webhooks/payments", headers=headers, body=raw)
 
     # -- banner
@@ -443,7 +435,7 @@ def _handler_class(server: DevServer) -> type[BaseHTTPRequestHandler]:
         server_version = "licensing-devserver"
 
         def _dispatch(self) -> None:
-            from licensing import errors
+            from licensing.core import errors
 
             started = time.perf_counter()
             split = urlsplit(self.path)

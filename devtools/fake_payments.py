@@ -1,7 +1,7 @@
 """Play the payment provider: a payment event for an order, signed as the provider signs its webhooks
-(`Payment-Signature: t=<unix seconds>,v1=<HMAC>`, see licensing.signatures). The one place that builds
-such a request, for the tests, the dev server's `/dev/pay` and the benchmarks alike; POST the body with
-the headers to `/v1/webhooks/payments`."""
+(`Payment-Signature: t=<unix seconds>,v1=<HMAC>`, see licensing.payments.signatures). The one place that
+builds such a request, for the tests, the dev server's `/dev/pay` and the benchmarks alike; POST the body
+with the headers to `/v1/webhooks/payments`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import time
 import uuid
 
-from licensing.signatures import sign
+from licensing.payments.signatures import sign
 
 
 def signed_payment_event(

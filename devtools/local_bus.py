@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from devtools.gateway import ACCOUNT_ID, REGION, LambdaContext, load_template
-from licensing.events import SOURCE, DomainEvent, RecordingPublisher
-from licensing.observability import logger
+from licensing.infra.bus import SOURCE, DomainEvent, RecordingPublisher
+from licensing.infra.observability import logger
 
 
 @dataclass(frozen=True, slots=True)

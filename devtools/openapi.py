@@ -37,16 +37,40 @@ def build() -> dict[str, Any]:
                     operation["security"] = [{"apiKey": []}]
             document["paths"].setdefault(path, {}).update(operations)
         document["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
+    _document_query_models(document)
     _document_lookup(document)
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document
 
 
+def _document_query_models(document: dict[str, Any]) -> None:
+    """Powertools expands a pydantic model of query parameters (`Annotated[Model, Query()]`) into one
+    parameter per field, but describes each by its type alone and lists the model among the schemas,
+    unreferenced. Give each such parameter its field's own schema (constraints, description) and drop the
+    model: the document then says what the model validates."""
+    schemas = document["components"]["schemas"]
+    text = json.dumps(document["paths"]) + json.dumps(schemas)
+    unreferenced = {name for name in schemas if f'"#/components/schemas/{name}"' not in text}
+    expanded: set[str] = set()
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
+            for model in sorted(unreferenced):
+                fields = schemas[model].get("properties", {})
+                if query and {p["name"] for p in query} == set(fields):
+                    expanded.add(model)
+                    for parameter in query:
+                        field = fields[parameter["name"]]
+                        parameter["schema"] = {k: v for k, v in field.items() if (k, v) != ("default", None)}
+    for model in expanded:
+        del schemas[model]
+
+
 def _document_lookup(document: dict[str, Any]) -> None:
     """The lookup function has no resolver or pydantic (cold start); its contract lives in
-    licensing.schemas.lookup, which a test keeps in step with the code."""
-    from licensing.schemas.lookup import LookupOut, LookupRequest
+    licensing.licenses.api, which a test keeps in step with the code."""
+    from licensing.licenses.api import LookupOut, LookupRequest
 
     schemas = document["components"]["schemas"]
     for model in (LookupRequest, LookupOut):

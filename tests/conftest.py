@@ -24,8 +24,9 @@ from devtools import motoserver
 from devtools.gateway import LocalGateway
 from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
-from licensing import clock, events
-from licensing.repositories.table import reset_connections
+from licensing.core import clock
+from licensing.infra import bus
+from licensing.store.table import reset_connections
 from tests.support.clients import Api, Partner, WebhookSender
 
 
@@ -50,15 +51,15 @@ def aws() -> Iterator[None]:
 
 
 @pytest.fixture
-def recorded_events() -> Iterator[events.RecordingPublisher]:
-    recorder = events.RecordingPublisher()
-    events.set_publisher(recorder)
+def recorded_events() -> Iterator[bus.RecordingPublisher]:
+    recorder = bus.RecordingPublisher()
+    bus.set_publisher(recorder)
     yield recorder
-    events.set_publisher(None)
+    bus.set_publisher(None)
 
 
 @pytest.fixture
-def api(aws: None, recorded_events: events.RecordingPublisher, gateway: LocalGateway) -> Api:
+def api(aws: None, recorded_events: bus.RecordingPublisher, gateway: LocalGateway) -> Api:
     return Api(gateway)
 
 
@@ -136,7 +137,7 @@ def moto_server() -> Iterator[str]:
 @pytest.fixture
 def server_api(
     moto_server: str,
-    recorded_events: events.RecordingPublisher,
+    recorded_events: bus.RecordingPublisher,
     gateway: LocalGateway,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Api]:

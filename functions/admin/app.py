@@ -3,12 +3,12 @@
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
-from licensing import auth, clock, partners, views
-from licensing.clock import iso
+from licensing.access import api_keys
+from licensing.access.api import ApiKeyCreate, ApiKeyCreated, api_key_created
+from licensing.core import clock
 from licensing.http.resolver import api_handler, create_app, principal
-from licensing.repositories import api_keys as api_key_repo
-from licensing.repositories import partners as partner_repo
-from licensing.schemas.partners import ApiKeyCreate, ApiKeyCreated, PartnerCreate, PartnerOut, PartnerUpdate
+from licensing.partners import service as partners
+from licensing.partners.api import PartnerCreate, PartnerOut, PartnerUpdate, partner_out
 
 app = create_app()
 
@@ -24,35 +24,28 @@ app.use(middlewares=[admins_only])
 @app.post("/v1/admin/partners")
 def create_partner(partner: PartnerCreate) -> Response[PartnerOut]:
     created = partners.create(partner, clock.now())
-    return Response(status_code=201, content_type="application/json", body=views.partner_out(created))
+    return Response(status_code=201, content_type="application/json", body=partner_out(created))
 
 
 @app.get("/v1/admin/partners/<partner_id>")
 def get_partner(partner_id: str) -> PartnerOut:
-    return views.partner_out(partner_repo.get(partner_id))
+    return partner_out(partners.get(partner_id))
 
 
 @app.patch("/v1/admin/partners/<partner_id>")
 def update_partner(partner_id: str, changes: PartnerUpdate) -> PartnerOut:
-    return views.partner_out(partners.update(partner_id, changes, clock.now()))
+    return partner_out(partners.update(partner_id, changes, clock.now()))
 
 
 @app.post("/v1/admin/partners/<partner_id>/api-keys")
 def create_api_key(partner_id: str, request: ApiKeyCreate) -> Response[ApiKeyCreated]:
-    item, token = auth.issue_api_key(partner_id, request.name, clock.now())
-    created = ApiKeyCreated(
-        key_id=item.key_id,
-        partner_id=partner_id,
-        name=item.name,
-        api_key=token,
-        created_at=iso(item.created_at),
-    )
-    return Response(status_code=201, content_type="application/json", body=created)
+    item, token = api_keys.issue_api_key(partner_id, request.name, clock.now())
+    return Response(status_code=201, content_type="application/json", body=api_key_created(item, token))
 
 
 @app.delete("/v1/admin/api-keys/<key_id>")
 def revoke_api_key(key_id: str) -> Response[None]:
-    api_key_repo.revoke(key_id, clock.now())
+    api_keys.revoke(key_id, clock.now())
     return Response(status_code=204)
 
 

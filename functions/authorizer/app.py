@@ -16,14 +16,17 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from licensing import auth, secrets
-from licensing.observability import logger
+from licensing.access import api_keys
+from licensing.infra import secrets
+from licensing.infra.observability import logger
+from licensing.infra.tracing import traced
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
+@traced
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
-    identity = auth.authenticate(event.headers.get("Authorization"), secrets.admin_key)
+    identity = api_keys.authenticate(event.headers.get("Authorization"), secrets.admin_key)
     if identity is None:
         logger.info("Refused an unknown, malformed or revoked key", extra={"path": event.path})
         raise Exception("Unauthorized")

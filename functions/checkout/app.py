@@ -6,37 +6,41 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from licensing import checkout, clock, order_history, views
+from licensing.catalog.api import CatalogOut, QuoteOut, QuoteRequest, catalog_out, quote_out
+from licensing.catalog.catalog import load_catalog
+from licensing.core import clock
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
-from licensing.observability import metrics
-from licensing.repositories import partners as partner_repo
-from licensing.repositories.table import PartnerItem
-from licensing.schemas.catalog import CatalogOut, QuoteOut, QuoteRequest
-from licensing.schemas.orders import OrderOut, OrderPage, OrderRequest
+from licensing.infra.observability import metrics
+from licensing.orders import checkout, history
+from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.partners import service as partners
+from licensing.store.table import PartnerItem
 
 app = create_app()
 
 
 def _partner() -> PartnerItem:
-    return partner_repo.get(principal(app).require_partner())
+    return partners.get(principal(app).require_partner())
 
 
 @app.get("/v1/catalog")
 def get_catalog() -> CatalogOut:
-    return checkout.catalog_for(_partner())
+    partner = _partner()
+    return catalog_out(load_catalog(), currency=partner.currency, partner_discount=partner.discount_percent)
 
 
 @app.post("/v1/quotes")
 def create_quote(quote: QuoteRequest) -> QuoteOut:
-    return views.quote_out(checkout.quote_for(_partner(), quote))
+    return quote_out(checkout.quote_for(_partner(), quote))
 
 
 @app.post("/v1/orders")
 def create_order(order: OrderRequest) -> Response[OrderOut]:
-    status, body = checkout.place_order(_partner(), order, idempotency_key(app), clock.now())
+    now = clock.now()
+    placed = checkout.place_order(_partner(), order, idempotency_key(app), now)
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=order.licenses)
-    return Response(status_code=status, content_type="application/json", body=body)
+    return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 
 @app.get("/v1/orders")
@@ -49,7 +53,7 @@ def list_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> OrderPage:
-    items, next_cursor = order_history.list_orders(
+    found = history.list_orders(
         principal(app).require_partner(),
         type=type,
         status=status,
@@ -57,15 +61,16 @@ def list_orders(
         newest_first=order == "desc",
         limit=limit,
         cursor=cursor,
-        now=clock.now(),
     )
-    return OrderPage(items=items, next_cursor=next_cursor)
+    now = clock.now()
+    items = [order_out(entry.order, entry.usage, now) for entry in found.items]
+    return OrderPage(items=items, next_cursor=found.next_cursor)
 
 
 @app.get("/v1/orders/<order_id>")
 def get_order(order_id: str) -> OrderOut:
-    order, usage = checkout.order_for(principal(app).require_partner(), order_id)
-    return views.order_out(order, usage, clock.now())
+    found = history.order_of(principal(app).require_partner(), order_id)
+    return order_out(found.order, found.usage, clock.now())
 
 
 lambda_handler = api_handler(app)

@@ -1,16 +1,16 @@
 """Renew a license with one of the partner's own unused coupons."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 
-from licensing import clock
-from licensing.coupon_renewal import renew_with_coupon
+from licensing.core import clock
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
-from licensing.observability import metrics
-from licensing.schemas.renewals import CouponRenewalOut, CouponRenewRequest
+from licensing.infra.observability import metrics
+from licensing.renewals.api import CouponRenewalOut, CouponRenewRequest, coupon_renewal_out
+from licensing.renewals.with_coupon import renew_with_coupon
 
 app = create_app()
 
@@ -21,9 +21,10 @@ def renew_license_with_coupon(
 ) -> Response[CouponRenewalOut]:
     coupon_key = request.coupon_key if request else None
     partner_id = principal(app).require_partner()
-    body: dict[str, Any] = renew_with_coupon(partner_id, key, coupon_key, idempotency_key(app), clock.now())
+    now = clock.now()
+    renewal = renew_with_coupon(partner_id, key, coupon_key, idempotency_key(app), now)
     metrics.add_metric(name="CouponsRedeemed", unit=MetricUnit.Count, value=1)
-    return Response(status_code=200, content_type="application/json", body=body)
+    return Response(status_code=200, content_type="application/json", body=coupon_renewal_out(renewal, now))
 
 
 lambda_handler = api_handler(app)

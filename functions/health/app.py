@@ -10,4 +10,4 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-lambda_handler = api_handler(app, traced=False)
+lambda_handler = api_handler(app)

@@ -1,8 +1,8 @@
 """The client software's lookup: what a key entitles it to; the first lookup activates a coupon.
 
 The hot path, so the lean variant of a handler: one route (API Gateway routes only POST /v1/lookup here),
-no Powertools resolver, no pydantic and no X-Ray SDK at cold start; one read for a known key. Errors
-become the same RFC 9457 problems as everywhere else (`licensing.http.problem_details`).
+no Powertools resolver and no pydantic at cold start; one read for a known key. Errors become the same
+RFC 9457 problems as everywhere else (`licensing.http.problem_details`).
 """
 
 from typing import Any
@@ -10,19 +10,22 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from licensing import activation, clock
+from licensing.core import clock
 from licensing.http.proxy import json_body, respond
-from licensing.observability import count_by, logger, metrics
+from licensing.infra.observability import count_by, logger, metrics
+from licensing.infra.tracing import traced
+from licensing.licenses import lookup
 
 
 def _lookup(event: dict[str, Any]) -> dict[str, Any]:
-    request = activation.LookupRequest.from_json(json_body(event))
-    answer = activation.lookup(request.license_key, request.workspace_id, clock.now())
+    request = lookup.LookupRequest.from_json(json_body(event))
+    answer = lookup.lookup(request.license_key, request.workspace_id, clock.now())
     count_by(name="LicenseLookups", dimension="code", value=answer.code)
     return answer.as_json()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return respond(event, lambda: _lookup(event))

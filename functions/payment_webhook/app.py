@@ -1,10 +1,12 @@
 """Signed events from the payment provider: paid, failed, refunded."""
 
-from licensing import clock, payments, secrets, signatures
+from licensing.core import clock
 from licensing.http.parsing import parse_body
 from licensing.http.resolver import api_handler, create_app
-from licensing.observability import count_by
-from licensing.schemas.payments import PaymentEventIn, WebhookOut
+from licensing.infra import secrets
+from licensing.infra.observability import count_by
+from licensing.payments import signatures, webhook
+from licensing.payments.api import PaymentEventIn, WebhookOut
 
 app = create_app()
 
@@ -20,7 +22,7 @@ def receive_payment_event() -> WebhookOut:
         int(now.timestamp()),
     )
     event = parse_body(PaymentEventIn, raw_body)
-    outcome = payments.handle(event, now)
+    outcome = webhook.handle(event, now)
     count_by(name="PaymentEvents", dimension="outcome", value=outcome)
     return WebhookOut(received=True, event_id=event.id, outcome=outcome)
 

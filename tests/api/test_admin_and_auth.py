@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.gateway import HttpResponse
-from licensing.repositories.table import PartnerItem
+from licensing.store.table import PartnerItem
 from tests.support.clients import Api, Partner
 from tests.support.problems import assert_problem
 
@@ -80,7 +80,7 @@ def test_bad_partner_updates(admin: Api, partner: Partner) -> None:
 
 
 def test_api_key_is_shown_once_and_stored_hashed(admin: Api, partner: Partner) -> None:
-    from licensing.repositories.table import ApiKeyItem
+    from licensing.store.table import ApiKeyItem
 
     item = ApiKeyItem.get(f"APIKEY#{partner.key_id}", "APIKEY")
     secret = partner.api_key.split(".", 1)[1]
@@ -164,7 +164,7 @@ def test_health_needs_no_key(api: Api) -> None:
 def test_partner_keys_do_not_depend_on_the_secret_store(
     partner: Partner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from licensing import secrets
+    from licensing.infra import secrets
 
     def secret_store_down() -> str:
         raise ConnectionError("Secrets Manager is unreachable")

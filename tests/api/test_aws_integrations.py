@@ -11,8 +11,8 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
-from licensing import events
-from licensing.signatures import sign
+from licensing.infra import bus as event_bus
+from licensing.payments.signatures import sign
 from tests.support.clients import Api, Partner
 
 
@@ -27,15 +27,15 @@ def bus_queue(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "QueueArn"
     ]
     boto3.client("events").put_rule(
-        Name="all-licensing", EventBusName=bus, EventPattern=json.dumps({"source": [events.SOURCE]})
+        Name="all-licensing", EventBusName=bus, EventPattern=json.dumps({"source": [event_bus.SOURCE]})
     )
     boto3.client("events").put_targets(
         Rule="all-licensing", EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}]
     )
     monkeypatch.setenv("EVENT_BUS_NAME", bus)
-    events.set_publisher(None)  # the next publish builds the EventBridge publisher from the environment
+    event_bus.set_publisher(None)  # the next publish builds the EventBridge publisher from the environment
     yield queue_url
-    events.set_publisher(None)
+    event_bus.set_publisher(None)
 
 
 def received(queue_url: str) -> list[dict]:
@@ -58,12 +58,12 @@ def test_domain_events_reach_the_bus(bus_queue: str, admin: Api) -> None:
 
 def test_a_bus_failure_never_fails_the_request(admin: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVENT_BUS_NAME", "no-such-bus")
-    events.set_publisher(None)
+    event_bus.set_publisher(None)
     partner = Partner.create(admin)
     try:
         assert partner.order().status == 201
     finally:
-        events.set_publisher(None)
+        event_bus.set_publisher(None)
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from bench import sweeper
 from bench.world import World
 from devtools.moto_transactions import without_rollback_copies
-from licensing.repositories.license_index import due_partition
-from licensing.repositories.table import SweepStateItem
-from licensing.repositories.transactions import Transaction, TransactionCancelled
+from licensing.licenses.index import due_partition
+from licensing.store.table import SweepStateItem
+from licensing.store.transactions import Transaction, TransactionCancelled
 from tests.support.environment import TABLE
 
 

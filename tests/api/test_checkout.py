@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from licensing.events import RecordingPublisher
+from licensing.infra.bus import RecordingPublisher
 from tests.support.clients import Api, Partner
 from tests.support.problems import assert_problem
 
 
 def order_count(api: Api) -> int:
-    from licensing.repositories.table import OrderItem
+    from licensing.store.table import OrderItem
 
     return sum(1 for item in OrderItem.scan() if item.SK == "ORDER")
 
@@ -84,7 +84,7 @@ def test_monthly_partner_gets_keys_at_once(monthly_partner: Partner) -> None:
 
 
 def test_monthly_bulk_of_250_is_issued_completely(monthly_partner: Partner) -> None:
-    from licensing.repositories import licenses
+    from licensing.licenses import repository as licenses
 
     order = monthly_partner.order(product="home", devices=1, licenses=250).json()
     assert order["status"] == "fulfilled"

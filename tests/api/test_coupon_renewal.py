@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 
 from devtools.gateway import HttpResponse, LocalGateway
-from licensing import clock, renewal_orders
-from licensing import coupon_renewal as coupon_renewal_module
-from licensing.events import RecordingPublisher
-from licensing.keys import generate_key
-from licensing.license_management import edit
-from licensing.lifecycle import activation_deadline
-from licensing.repositories import coupons as coupon_repo
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.transactions import Transaction
-from licensing.schemas.licenses import LicenseEdit
-from licensing.schemas.renewals import RenewRequest
+from licensing.core import clock
+from licensing.infra.bus import RecordingPublisher
+from licensing.licenses import repository as license_repo
+from licensing.licenses.api import LicenseEdit
+from licensing.licenses.keys import generate_key
+from licensing.licenses.lifecycle import activation_deadline
+from licensing.licenses.management import edit
+from licensing.renewals import paid as renewal_orders
+from licensing.renewals import with_coupon as coupon_renewal_module
+from licensing.renewals.api import RenewRequest
+from licensing.store.transactions import Transaction
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.coupon_renewal import of_type, renew_once
 from tests.support.invoke import invoke
@@ -372,10 +372,10 @@ def test_a_claimed_vendor_key_without_an_order_can_be_the_coupon(
     issued = datetime(2026, 6, 1, tzinfo=UTC)
     vendor_key = license_repo.new_license(
         key, product="business", devices=5, term_months=12, partner_id=None, order_id=None,
-        purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None,
+        purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None, now=issued,
     )  # fmt: skip
     tx = Transaction()
-    license_repo.add_issue(tx, vendor_key)
+    license_repo.add_issues(tx, [vendor_key])
     tx.commit()
     assert partner.api.post("/v1/licenses/claim", {"key": key}).status == 200
 
@@ -549,10 +549,10 @@ def interleave(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, rival: An
 
 
 def rival_before_first_pick(monkeypatch: pytest.MonkeyPatch, rival: Any) -> list[Any]:
-    """`rival(coupon)` runs right after the first automatic pick (`coupons.soonest`, which
-    coupon_renewal calls through the module, so patching the module attribute reaches it)."""
-    assert coupon_renewal_module.coupons is coupon_repo
-    return interleave(monkeypatch, coupon_repo, "soonest", rival)
+    """`rival(coupon)` runs right after the first automatic pick (`license_repo.soonest_coupon`, which
+    renewals.with_coupon calls through the module, so patching the module attribute reaches it)."""
+    assert coupon_renewal_module.license_repo is license_repo
+    return interleave(monkeypatch, license_repo, "soonest_coupon", rival)
 
 
 def rival_after_named_coupon_read(monkeypatch: pytest.MonkeyPatch, rival: Any) -> list[Any]:
@@ -634,7 +634,7 @@ def test_a_coupon_reserved_meanwhile_is_not_used(
 ) -> None:
     first = coupons(partner, webhook, frozen_now, MAR)
     second = coupons(partner, webhook, frozen_now, JUN)
-    reserve = LicenseEdit(note="just reserved")
+    reserve = LicenseEdit(note="just reserved").model_dump(exclude_unset=True)
     rival_before_first_pick(
         monkeypatch, lambda picked: edit(partner.id, picked.key, reserve, None, clock.now())
     )
@@ -648,7 +648,7 @@ def test_a_coupon_edited_meanwhile_but_still_free_is_still_used(
 ) -> None:
     first = coupons(partner, webhook, frozen_now, MAR)
     later = coupons(partner, webhook, frozen_now, JUN)
-    relabel = LicenseEdit(customer_ref="CUST-9")
+    relabel = LicenseEdit(customer_ref="CUST-9").model_dump(exclude_unset=True)
     rival_before_first_pick(
         monkeypatch, lambda picked: edit(partner.id, picked.key, relabel, None, clock.now())
     )
@@ -734,7 +734,7 @@ def test_a_license_that_keeps_changing_is_409_conflict_and_the_coupon_stays_unus
     edits = iter(range(100))
 
     def redeem_after_an_edit(license: Any, *args: Any) -> Any:  # someone edits the note every time
-        edit(partner.id, active, LicenseEdit(note=f"edit {next(edits)}"), None, clock.now())
+        edit(partner.id, active, {"note": f"edit {next(edits)}"}, None, clock.now())
         return real_redeem(license, *args)
 
     monkeypatch.setattr(coupon_renewal_module, "_redeem", redeem_after_an_edit)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from licensing.keys import generate_key
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.license_index import coupon_partition
-from licensing.repositories.table import HistoryItem, LicenseItem
+from licensing.licenses import repository as license_repo
+from licensing.licenses.index import coupon_partition
+from licensing.licenses.keys import generate_key
+from licensing.store.table import HistoryItem, LicenseItem
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.problems import assert_problem
 from tests.support.table import snapshot, unowned_key

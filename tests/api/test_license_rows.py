@@ -5,10 +5,10 @@ the sweeper's term, whose change re-arms its schedule."""
 
 from __future__ import annotations
 
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.license_index import coupon_partition, term_id
-from licensing.repositories.table import LicenseItem
-from licensing.views import license_out
+from licensing.licenses import repository as license_repo
+from licensing.licenses.api import license_out
+from licensing.licenses.index import coupon_partition, term_id
+from licensing.store.table import LicenseItem
 from tests.support.clients import Partner, WebhookSender
 
 SCHEDULED_BY = (

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from licensing.events import RecordingPublisher
-from licensing.keys import generate_key
-from licensing.repositories import licenses
-from licensing.repositories.table import HistoryItem
+from licensing.infra.bus import RecordingPublisher
+from licensing.licenses import repository as licenses
+from licensing.licenses.keys import generate_key
+from licensing.store.table import HistoryItem
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.problems import assert_problem
 
@@ -146,7 +146,7 @@ def test_bad_lookup_bodies(client: Api, body: dict) -> None:
 
 
 def test_lookup_answer_matches_the_documented_schema(client: Api, keys: list[str]) -> None:
-    from licensing.schemas.lookup import LookupOut
+    from licensing.licenses.api import LookupOut
 
     for workspace in ("ws-1", "ws-2"):
         answer = look_up(client, keys[0], workspace)
@@ -165,12 +165,12 @@ def test_lookup_body_that_is_not_json(client: Api, raw: str, code: str) -> None:
 def test_unexpected_failure_is_a_500_problem_without_details(
     client: Api, keys: list[str], monkeypatch
 ) -> None:
-    from licensing import activation
+    from licensing.licenses import lookup
 
     def broken(*_args: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(activation.license_repo, "get", broken)
+    monkeypatch.setattr(lookup.license_repo, "get", broken)
     response = client.post("/v1/lookup", {"license_key": keys[0], "workspace_id": "ws"})
     problem = assert_problem(response, 500, "INTERNAL_ERROR")
     assert "secret internals" not in response.body

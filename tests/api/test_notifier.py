@@ -17,9 +17,9 @@ from moto.ses.models import ses_backends
 from pynamodb.exceptions import DoesNotExist
 
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing.keys import generate_key
-from licensing.repositories import notifications
-from licensing.repositories.table import NotificationItem
+from licensing.licenses.keys import generate_key
+from licensing.notifications import repository as notifications
+from licensing.store.table import NotificationItem
 from tests.support.clients import Partner
 from tests.support.notifier import SENDER, coupon_warning, customer_notice, eventbridge_event, renewal_digest
 

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from licensing.events import RecordingPublisher
-from licensing.repositories import licenses
-from licensing.repositories.table import BaseItem, LicenseItem, PaymentEventItem
-from licensing.signatures import sign
+from licensing.infra.bus import RecordingPublisher
+from licensing.licenses import repository as licenses
+from licensing.payments.signatures import sign
+from licensing.store.table import BaseItem, LicenseItem, PaymentEventItem
 from tests.support.clients import Partner, WebhookSender
 from tests.support.problems import assert_problem
 
@@ -245,19 +245,19 @@ def test_fulfilment_resumes_after_a_crash(
 ) -> None:
     """A worker that dies after paying the order but before writing every chunk leaves it `fulfilling`;
     the provider's redelivery of the same event finishes the job with the same keys, none twice."""
-    from licensing import fulfilment
+    from licensing.orders import fulfilment
 
     order = partner.order(product="home", devices=1, licenses=350).json()
-    real_write = fulfilment._write
+    real_write = fulfilment.write_each
     written_chunks = []
 
-    def crash_after_first_chunk(chunk):
+    def crash_after_first_chunk(chunk, *args):
         if written_chunks:
             raise RuntimeError("Lambda timed out")
         written_chunks.append(len(chunk))
-        real_write(chunk)
+        return real_write(chunk, *args)
 
-    monkeypatch.setattr(fulfilment, "_write", crash_after_first_chunk)
+    monkeypatch.setattr(fulfilment, "write_each", crash_after_first_chunk)
     crashed = webhook.pay(order, event_id="evt_crash")
     assert crashed.status == 500
     assert crashed.json()["code"] == "INTERNAL_ERROR"
@@ -266,7 +266,7 @@ def test_fulfilment_resumes_after_a_crash(
     assert sum(1 for i in LicenseItem.scan() if i.SK == "LICENSE") == 98 + 100
 
     assert not [e for e in recorded_events.events if e.detail_type == "LicensesIssued"]
-    monkeypatch.setattr(fulfilment, "_write", real_write)
+    monkeypatch.setattr(fulfilment, "write_each", real_write)
     retried = webhook.pay(order, event_id="evt_crash")
     assert retried.status == 200
     issued = [e for e in recorded_events.events if e.detail_type == "LicensesIssued"]

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from devtools.gateway import HttpResponse, LocalGateway
-from licensing.events import RecordingPublisher
-from licensing.keys import generate_key
-from licensing.repositories.table import BaseItem
+from licensing.infra.bus import RecordingPublisher
+from licensing.licenses.keys import generate_key
+from licensing.store.table import BaseItem
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.invoke import invoke
 from tests.support.problems import assert_problem

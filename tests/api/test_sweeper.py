@@ -26,14 +26,16 @@ import boto3
 import pytest
 
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing import events, sweeper
-from licensing.clock import iso
-from licensing.events import DomainEvent, RecordingPublisher
-from licensing.keys import generate_key
-from licensing.repositories import sweeps
-from licensing.repositories.license_index import DUE_SHARDS
-from licensing.repositories.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem
-from licensing.sweep_rules import REMINDER, Owed
+from licensing.core.clock import iso
+from licensing.infra import bus
+from licensing.infra.bus import DomainEvent, RecordingPublisher
+from licensing.licenses.index import DUE_SHARDS
+from licensing.licenses.keys import generate_key
+from licensing.store.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem
+from licensing.sweeper import outbox
+from licensing.sweeper import repository as sweeps
+from licensing.sweeper import run as sweeper
+from licensing.sweeper.rules import REMINDER, Owed
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.environment import TABLE
 from tests.support.sweeper import (
@@ -680,11 +682,11 @@ def test_a_crashed_run_leaves_the_lock_free_and_the_checkpoint_unmoved(
         sweep(run_at(90))
 
     assert (lock_state().lock_owner, lock_state().lock_until) == (None, None)
-    assert sweeps.checkpoint() == FIRST_LOOK_DAY
+    assert lock_state().swept_until == FIRST_LOOK_DAY
     monkeypatch.undo()
     rerun = sweep(run_at(89))  # the next run, a day later: the one license the crash did not reach
     assert (rerun.summary["skipped"], rerun.summary["complete"], rerun.summary["visited"]) == (None, True, 1)
-    assert sweeps.checkpoint() == "2027-08-30"
+    assert lock_state().swept_until == "2027-08-30"
 
 
 # -------------------------------------------------------------------------------------- stable event ids
@@ -748,7 +750,7 @@ class EventBridgeLimits(RecordingPublisher):
 
     def publish(self, published: Sequence[DomainEvent]) -> list[str]:
         rejected: list[str] = []
-        for batch in events.batches(published, "bus"):
+        for batch in bus.batches(published, "bus"):
             size = sum(len(json.dumps(entry).encode()) for entry in (e.as_entry("bus") for e in batch))
             if size > self.MAX_REQUEST_BYTES:
                 self.refused_sizes.append(size)
@@ -773,9 +775,9 @@ def test_a_partner_with_a_thousand_licenses_due_at_once_does_not_block_the_outbo
                 f"LICENSE#{key}", "LICENSE", key=key, partner_id=partner.id, product="business", devices=5,
                 workspace_id=str(uuid.uuid4()), customer_ref=f"it-{key[:5].lower()}@customer.example",
             )  # fmt: skip
-            batch.save(sweeper._notice(license, Owed(REMINDER, 30), EXPIRY, now))
+            batch.save(outbox.notice(license, Owed(REMINDER, 30), EXPIRY, now))
     limits = EventBridgeLimits()
-    events.set_publisher(limits)
+    bus.set_publisher(limits)
 
     run = sweep(now)
 

@@ -10,8 +10,8 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
-from licensing.repositories.table import LicenseItem
-from licensing.repositories.transactions import Transaction, TransactionCancelled
+from licensing.store.table import LicenseItem
+from licensing.store.transactions import Transaction, TransactionCancelled
 from tests.support.clients import Partner, WebhookSender
 
 
@@ -64,7 +64,7 @@ def test_refund_retries_a_conflict(partner: Partner, webhook: WebhookSender, con
 
 def test_cancellation_reasons_reach_their_labels(partner: Partner, webhook: WebhookSender) -> None:
     """PynamoDB sends puts before updates whatever order they were added in; the labels must follow."""
-    from licensing.repositories import licenses
+    from licensing.licenses import repository as licenses
 
     _, keys = _paid_keys(partner, webhook, 1)
     license = licenses.get(keys[0])

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from licensing.clock import add_months
-from licensing.events import RecordingPublisher
-from licensing.repositories.table import LicenseItem
+from licensing.core.clock import add_months
+from licensing.infra.bus import RecordingPublisher
+from licensing.store.table import LicenseItem
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.coupon_renewal import of_type, renew_once
 from tests.support.environment import ADMIN_KEY, WEBHOOK_SECRET

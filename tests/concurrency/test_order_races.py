@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from licensing.events import RecordingPublisher
-from licensing.repositories.table import LicenseItem, OrderItem
+from licensing.infra.bus import RecordingPublisher
+from licensing.store.table import LicenseItem, OrderItem
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.environment import ADMIN_KEY, WEBHOOK_SECRET
 

@@ -9,9 +9,9 @@ from datetime import datetime
 
 import pytest
 
-from licensing import sweeper
-from licensing.events import RecordingPublisher
-from licensing.repositories import sweeps
+from licensing.infra.bus import RecordingPublisher
+from licensing.sweeper import repository as sweeps
+from licensing.sweeper import run as sweeper
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.environment import ADMIN_KEY, WEBHOOK_SECRET
 from tests.support.sweeper import (

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devtools.gateway import LambdaContext, LocalGateway, load_template
-from licensing.keys import generate_key
+from licensing.licenses.keys import generate_key
 from tests.support.clients import Partner, WebhookSender
 from tests.support.notifier import SENDER, coupon_warning, eventbridge_event
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing.signatures import sign
+from licensing.payments.signatures import sign
 from tests.support.clients import Partner
 from tests.support.environment import WEBHOOK_SECRET
 from tests.support.paths import REPO_ROOT

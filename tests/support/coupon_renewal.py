@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from devtools.gateway import HttpResponse
-from licensing.events import RecordingPublisher
+from licensing.infra.bus import RecordingPublisher
 from tests.support.clients import Partner
 
 

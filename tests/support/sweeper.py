@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from licensing.events import DomainEvent
-from licensing.repositories import sweeps
-from licensing.repositories.table import SweepStateItem
+from licensing.infra.bus import DomainEvent
+from licensing.store.table import SweepStateItem
+from licensing.sweeper import repository as sweeps
 from tests.support.clients import Api, Partner, WebhookSender
 
 START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # where the app clock starts: purchases, activations

@@ -3,9 +3,9 @@ key the vendor issued without a partner."""
 
 from __future__ import annotations
 
-from licensing.keys import generate_key
-from licensing.repositories import licenses as license_repo
-from licensing.repositories.table import BaseItem
+from licensing.licenses import repository as license_repo
+from licensing.licenses.keys import generate_key
+from licensing.store.table import BaseItem
 
 
 def snapshot() -> list[dict]:
@@ -15,16 +15,16 @@ def snapshot() -> list[dict]:
 def unowned_key() -> str:
     from datetime import UTC, datetime
 
-    from licensing.lifecycle import activation_deadline
-    from licensing.repositories.transactions import Transaction
+    from licensing.licenses.lifecycle import activation_deadline
+    from licensing.store.transactions import Transaction
 
     key = generate_key()
     issued = datetime(2026, 11, 1, tzinfo=UTC)
     license = license_repo.new_license(
         key, product="home", devices=1, term_months=12, partner_id=None, order_id=None,  # by the vendor
-        purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None,
+        purchased_at=issued, activation_deadline=activation_deadline(issued), customer_ref=None, now=issued,
     )  # fmt: skip
     tx = Transaction()
-    license_repo.add_issue(tx, license)
+    license_repo.add_issues(tx, [license])
     tx.commit()
     return key

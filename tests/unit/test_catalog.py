@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from licensing.catalog import CATALOG_FILE, Catalog, load_catalog
-from licensing.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
+from licensing.catalog.catalog import CATALOG_FILE, Catalog, load_catalog
+from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
 
 
 @pytest.fixture(scope="module")

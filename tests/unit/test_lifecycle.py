@@ -10,8 +10,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licensing.clock import add_months
-from licensing.lifecycle import (
+from licensing.core.clock import add_months
+from licensing.licenses.lifecycle import (
     ACTIVATION_WINDOW_MONTHS,
     LicenseStatus,
     activation_deadline,

@@ -26,9 +26,9 @@ def test_hand_written_lookup_validation_matches_the_documented_schema(body: obje
     """The lookup parses its body without pydantic (cold start); the OpenAPI schema must say the same."""
     from pydantic import ValidationError
 
-    from licensing.activation import LookupRequest
-    from licensing.errors import ValidationFailed
-    from licensing.schemas.lookup import LookupRequest as DocumentedRequest
+    from licensing.core.errors import ValidationFailed
+    from licensing.licenses.api import LookupRequest as DocumentedRequest
+    from licensing.licenses.lookup import LookupRequest
 
     try:
         DocumentedRequest.model_validate(body)

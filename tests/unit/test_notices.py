@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from licensing import notices
-from licensing.keys import generate_key
+from licensing.licenses.keys import generate_key
+from licensing.notifications import templates as notices
 
 
 def test_notices_name_a_single_license_in_the_subject() -> None:

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
-from licensing.catalog import load_catalog
-from licensing.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
-from licensing.money import Money, apply_discounts
-from licensing.pricing import Discount, partner_price_per_device_year, quote
+from licensing.catalog.catalog import load_catalog
+from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
+from licensing.catalog.pricing import Discount, partner_price_per_device_year, quote
+from licensing.core.money import Money, apply_discounts
 
 CATALOG = load_catalog()
 PRODUCTS = sorted(CATALOG.products)
@@ -105,7 +106,10 @@ def test_apply_discounts_matches_exact_arithmetic(amount: int, percents: list[De
 
 def test_money_multiplies_and_serialises_as_minor_units() -> None:
     assert Money(30240, "EUR") * 25 == Money(756000, "EUR")
-    assert Money(30240, "EUR").as_json() == {"amount": 30240, "currency": "EUR"}
+    assert TypeAdapter(Money).dump_python(Money(30240, "EUR"), mode="json") == {
+        "amount": 30240,
+        "currency": "EUR",
+    }
 
 
 # --- quote: worked examples, by hand -----------------------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licensing.errors import InvalidSignature
-from licensing.signatures import TOLERANCE_SECONDS, sign, verify
+from licensing.payments.errors import InvalidSignature
+from licensing.payments.signatures import TOLERANCE_SECONDS, sign, verify
 
 SECRET = "whsec_current"
 OLD_SECRET = "whsec_previous"

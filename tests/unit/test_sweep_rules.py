@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from licensing.sweep_rules import EXPIRED, LAPSED, NOTICE, REMINDER, WARNING, Owed, Visit, visit
+from licensing.sweeper.rules import EXPIRED, LAPSED, NOTICE, REMINDER, WARNING, Owed, Visit, visit
 
 EXPIRY = datetime(2027, 11, 27, 10, 0, tzinfo=UTC)  # a license's term
 DEADLINE = EXPIRY  # a coupon's term: its activation deadline

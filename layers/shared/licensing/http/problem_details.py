@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from licensing.errors import DomainError, MalformedJson, ValidationFailed
+from licensing.core.errors import DomainError, MalformedJson, ValidationFailed
 
 PROBLEM_TYPE_BASE = "https://licensing.example.com/problems/"
 CONTENT_TYPE = "application/problem+json"

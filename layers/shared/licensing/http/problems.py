@@ -8,9 +8,9 @@ import json
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from licensing.errors import DomainError, InternalError, MalformedJson, NotFound
+from licensing.core.errors import DomainError, InternalError, MalformedJson, NotFound
 from licensing.http.problem_details import CONTENT_TYPE, problem_for, validation_problem
-from licensing.observability import logger
+from licensing.infra.observability import logger
 
 
 def problem_response(app: APIGatewayRestResolver, error: DomainError) -> Response[str]:

@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from licensing.errors import DomainError, InternalError, MalformedJson
+from licensing.core.errors import DomainError, InternalError, MalformedJson
 from licensing.http.problem_details import CONTENT_TYPE, problem_for
-from licensing.observability import logger
+from licensing.infra.observability import logger
 
 
 def json_body(event: dict[str, Any]) -> Any:

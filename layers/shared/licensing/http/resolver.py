@@ -11,9 +11,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from licensing.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
+from licensing.core.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
 from licensing.http.problems import register_problem_handlers
-from licensing.observability import logger, metrics
+from licensing.infra.observability import logger, metrics
+from licensing.infra.tracing import traced
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -70,19 +71,14 @@ def idempotency_key(app: APIGatewayRestResolver) -> str | None:
     return value
 
 
-def api_handler(
-    app: APIGatewayRestResolver, *, traced: bool = True
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda entry point of an API function: correlation id on every log line, metrics flushed, and
-    X-Ray subsegments unless `traced=False` (the lookup hot path skips the SDK's cold-start cost)."""
+    X-Ray subsegments for the handler and its AWS calls (`licensing.infra.tracing`)."""
 
-    def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    @traced
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    if traced:
-        from licensing.tracing import tracer
-
-        resolve = tracer.capture_lambda_handler(resolve)
     return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
-        metrics.log_metrics(resolve)
+        metrics.log_metrics(lambda_handler)
     )

@@ -1,0 +1,33 @@
+"""API key bodies: what an operator sends to issue a key, and the key as shown once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from licensing.core.clock import iso
+from licensing.http.models import Request, Text
+from licensing.store.table import ApiKeyItem
+
+
+class ApiKeyCreate(Request):
+    name: Annotated[Text, StringConstraints(max_length=100)] | None = None
+
+
+class ApiKeyCreated(BaseModel):
+    key_id: str
+    partner_id: str
+    name: str | None
+    api_key: str = Field(description="Shown once; only a hash is stored.")
+    created_at: str
+
+
+def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
+    return ApiKeyCreated(
+        key_id=item.key_id,
+        partner_id=item.partner_id,
+        name=item.name,
+        api_key=token,
+        created_at=iso(item.created_at),
+    )

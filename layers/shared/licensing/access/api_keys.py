@@ -1,0 +1,76 @@
+"""API keys: `plk_<id>.<secret>`. The id finds the record with one GetItem; only a SHA-256 of the
+secret is stored (it is 160 random bits, so a slow hash would add nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from licensing.access import repository
+from licensing.core.ids import CROCKFORD, new_id
+from licensing.partners import repository as partner_repo
+from licensing.store.table import ApiKeyItem
+
+SECRET_SYMBOLS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    role: Literal["partner", "admin"]
+    partner_id: str | None = None
+    api_key_id: str | None = None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_api_key(partner_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
+    partner_repo.get(partner_id)  # 404 for an unknown partner
+    secret = "".join(secrets.choice(CROCKFORD) for _ in range(SECRET_SYMBOLS))
+    item = ApiKeyItem(
+        key_id=new_id("plk"), partner_id=partner_id, name=name, secret_hash=_digest(secret), created_at=now
+    )
+    repository.create(item)
+    return item, f"{item.key_id}.{secret}"
+
+
+def revoke(key_id: str, now: datetime) -> None:
+    """The key stops working at once; revoking it again changes nothing."""
+    repository.revoke(key_id, now)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate(authorization: str | None, admin_key: Callable[[], str | None]) -> Identity | None:
+    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key.
+
+    `admin_key` is only called for tokens that are not partner keys, so partner traffic does not
+    depend on the secret store."""
+    token = bearer_token(authorization)
+    if token is None:
+        return None
+    key_id, _, secret = token.partition(".")
+    if not key_id.startswith("plk_"):
+        expected = admin_key()
+        return (
+            Identity(role="admin")
+            if expected and hmac.compare_digest(_digest(token), _digest(expected))
+            else None
+        )
+    if not secret or len(key_id) > 64:
+        return None
+    item = repository.get(key_id)
+    if item is None or item.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(item.secret_hash, _digest(secret)):
+        return None
+    return Identity(role="partner", partner_id=item.partner_id, api_key_id=item.key_id)

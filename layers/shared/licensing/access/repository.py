@@ -1,0 +1,51 @@
+"""Partner API keys: `PK=APIKEY#<key_id>`, `SK=APIKEY`; listed per partner on GSI1. Only a hash of the
+secret is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from licensing.access.errors import ApiKeyNotFound
+from licensing.core.ids import plausible
+from licensing.store.table import ApiKeyItem
+
+SK = "APIKEY"
+
+
+def pk(key_id: str) -> str:
+    return f"APIKEY#{key_id}"
+
+
+def get(key_id: str) -> ApiKeyItem | None:
+    if not plausible(key_id):
+        return None
+    try:
+        return ApiKeyItem.get(pk(key_id), SK)
+    except DoesNotExist:
+        return None
+
+
+def create(item: ApiKeyItem) -> ApiKeyItem:
+    item.PK, item.SK = pk(item.key_id), SK
+    item.GSI1PK, item.GSI1SK = f"PARTNER#{item.partner_id}#APIKEYS", f"APIKEY#{item.key_id}"
+    item.save(condition=ApiKeyItem.PK.does_not_exist())
+    return item
+
+
+def revoke(key_id: str, now: datetime) -> None:
+    """Mark the key revoked; revoking an already revoked key changes nothing."""
+    if not plausible(key_id):
+        raise ApiKeyNotFound(f"No API key '{key_id[:128]}'.")
+    item = ApiKeyItem(pk(key_id), SK)
+    try:
+        item.update(
+            actions=[ApiKeyItem.revoked_at.set(now)],
+            condition=ApiKeyItem.PK.exists() & ApiKeyItem.revoked_at.does_not_exist(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        if get(key_id) is None:
+            raise ApiKeyNotFound(f"No API key '{key_id}'.") from None

@@ -1,0 +1,113 @@
+"""The catalog's and quotes' request and response bodies, and how a catalog and a quote look through
+the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from licensing.catalog.catalog import Catalog
+from licensing.catalog.pricing import Quote, partner_price_per_device_year
+from licensing.core.money import Money
+from licensing.http.models import Count, Request
+
+
+class QuoteRequest(Request):
+    product: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    devices: Annotated[Count, Field(ge=1)]
+    years: Annotated[Count, Field(ge=1)]
+    licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
+
+
+class DiscountOut(BaseModel):
+    kind: Literal["partner", "volume", "offer"]
+    percent: float
+
+
+class QuoteOut(BaseModel):
+    catalog_version: str
+    product: str
+    devices: int
+    years: int
+    licenses: int
+    currency: str
+    list_price_per_license: Money
+    price_per_license: Money
+    total: Money
+    discounts: list[DiscountOut]
+
+
+class ProductOut(BaseModel):
+    id: str
+    name: str
+    devices: dict[str, int]
+    terms_years: list[int]
+    upgrades_to: list[str]
+    list_price_per_device_year: Money
+    price_per_device_year: Money
+    monthly_price_per_device: Money
+
+
+class VolumeTierOut(BaseModel):
+    min_licenses: int
+    percent: float
+
+
+class CatalogOut(BaseModel):
+    version: str
+    currency: str
+    partner_discount_percent: float
+    products: list[ProductOut]
+    volume_tiers: list[VolumeTierOut]
+
+
+def catalog_out(catalog: Catalog, *, currency: str, partner_discount: Decimal) -> CatalogOut:
+    """The catalog as a partner sees it: its currency, list prices and its own prices."""
+    products = []
+    for product in catalog.products.values():
+        list_price = product.list_price_per_device_year(currency)
+        products.append(
+            ProductOut(
+                id=product.id,
+                name=product.name,
+                devices={"min": product.devices.min, "max": product.devices.max},
+                terms_years=list(product.terms_years),
+                upgrades_to=list(product.upgrades_to),
+                list_price_per_device_year=Money(list_price, currency),
+                price_per_device_year=Money(
+                    partner_price_per_device_year(list_price, partner_discount), currency
+                ),
+                monthly_price_per_device=Money(product.monthly_price_per_device[currency], currency),
+            )
+        )
+    return CatalogOut(
+        version=catalog.version,
+        currency=currency,
+        partner_discount_percent=float(partner_discount),
+        products=products,
+        volume_tiers=[
+            VolumeTierOut(min_licenses=t.min_licenses, percent=float(t.percent)) for t in catalog.volume_tiers
+        ],
+    )
+
+
+def discounts_out(discounts: list[dict[str, Any]]) -> list[DiscountOut]:
+    """Discounts as an order stores them (`{"kind", "percent"}`, the percent as a decimal string)."""
+    return [DiscountOut(kind=d["kind"], percent=float(Decimal(d["percent"]))) for d in discounts]
+
+
+def quote_out(quote: Quote) -> QuoteOut:
+    return QuoteOut(
+        catalog_version=quote.catalog_version,
+        product=quote.product,
+        devices=quote.devices,
+        years=quote.years,
+        licenses=quote.licenses,
+        currency=quote.currency,
+        list_price_per_license=quote.list_price_per_license,
+        price_per_license=quote.price_per_license,
+        total=quote.total,
+        discounts=[DiscountOut(kind=d.kind, percent=float(d.percent)) for d in quote.discounts],
+    )

@@ -1,0 +1,157 @@
+"""License bodies (the partner's view, and the client software's lookup as documented for OpenAPI), the
+list's query parameters, and how a license and its history look through the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from licensing.core.clock import iso
+from licensing.http.models import Identifier, Request, Text
+from licensing.licenses.lifecycle import status_of
+from licensing.licenses.management import History
+from licensing.store.table import LicenseItem
+
+
+class LicenseOut(BaseModel):
+    key: str
+    product: str
+    devices: int
+    term_months: int
+    status: str
+    partner_id: str | None
+    order_id: str | None
+    purchased_at: str
+    activation_deadline: str
+    activated_at: str | None
+    expires_at: str | None
+    workspace_id: str | None
+    customer_ref: str | None
+    note: str | None
+    renewed_at: str | None = None
+    redeemed_for: str | None = None  # a redeemed coupon: the license it renewed
+    version: int
+
+
+class LicenseEdit(Request):
+    """Only the fields present change; `null` clears one."""
+
+    note: Annotated[Text, StringConstraints(max_length=1000)] | None = None
+    customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
+
+
+class AssignRequest(Request):
+    workspace_id: Identifier
+
+
+class ClaimRequest(Request):
+    key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class HistoryEntryOut(BaseModel):
+    at: str
+    actor: str
+    action: str
+    changes: dict[str, dict[str, Any]]
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryEntryOut]
+    next_cursor: str | None
+
+
+class GroupOut(BaseModel):
+    value: str | int
+    count: int
+
+
+class LicenseListOut(BaseModel):
+    items: list[LicenseOut]
+    next_cursor: str | None
+    groups: list[GroupOut] | None = None
+
+
+class LicenseFilters(BaseModel):
+    """The query parameters that select and order licenses, for the list and its CSV export alike."""
+
+    status: Annotated[str | None, Field(max_length=200, description="comma list of statuses")] = None
+    view: Annotated[str | None, Field(description="activated (active + expired) or coupons (unused)")] = None
+    product: Annotated[str | None, Field(max_length=40)] = None
+    devices: Annotated[int | None, Field(ge=1, le=100_000)] = None
+    expiring_within_days: Annotated[
+        int | None, Field(ge=0, le=3650, description="days: expiry, or a coupon's deadline")
+    ] = None
+    q: Annotated[
+        str | None, Field(description="wildcards * and ?: key, note, customer ref, workspace, order")
+    ] = None
+    sort: Annotated[
+        str | None, Field(description="purchased_at, expires_at, activation_deadline or activated_at")
+    ] = None
+    order: Annotated[str | None, Field(description="asc or desc")] = None
+    cursor: Annotated[str | None, Field(max_length=2048)] = None
+
+
+class LicenseListQuery(LicenseFilters):
+    """The list's own parameters besides the filters: a grouping and the page size."""
+
+    group_by: Annotated[str | None, Field(description="product, status, devices or term_months")] = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class LookupRequest(Request):
+    license_key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    workspace_id: Identifier
+
+
+class EntitlementOut(BaseModel):
+    """What the client software may see: no partner, note or customer data."""
+
+    key: str
+    product: str
+    devices: int
+    term_months: int
+    status: str
+    activated_at: str | None
+    expires_at: str | None
+    workspace_id: str | None
+
+
+class LookupOut(BaseModel):
+    valid: bool
+    code: Literal["VALID", "EXPIRED", "LAPSED", "REVOKED", "REDEEMED", "WORKSPACE_MISMATCH"]
+    license: EntitlementOut
+
+
+def license_out(license: LicenseItem, now: datetime) -> LicenseOut:
+    def when(moment: datetime | None) -> str | None:
+        return iso(moment) if moment else None
+
+    return LicenseOut(
+        key=license.key,
+        product=license.product,
+        devices=int(license.devices),
+        term_months=int(license.term_months),
+        status=status_of(license, now).value,
+        partner_id=license.partner_id,
+        order_id=license.order_id,
+        purchased_at=iso(license.purchased_at),
+        activation_deadline=iso(license.activation_deadline),
+        activated_at=when(license.activated_at),
+        expires_at=when(license.expires_at),
+        workspace_id=license.workspace_id,
+        customer_ref=license.customer_ref,
+        note=license.note,
+        renewed_at=when(license.renewed_at),
+        redeemed_for=license.redeemed_for,
+        version=int(license.version or 0),
+    )
+
+
+def history_out(history: History) -> HistoryPage:
+    items = [
+        HistoryEntryOut(at=iso(entry.at), actor=entry.actor, action=entry.action, changes=entry.changes)
+        for entry in history.entries
+    ]
+    return HistoryPage(items=items, next_cursor=history.next_cursor)

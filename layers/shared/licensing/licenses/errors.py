@@ -1,0 +1,40 @@
+"""License errors: a mistyped or unknown key, and the states in which a license refuses a change."""
+
+from __future__ import annotations
+
+from licensing.core.errors import Conflict, DomainError, NotFound
+
+
+class InvalidLicenseKey(DomainError):
+    code = "INVALID_LICENSE_KEY"
+    title = "Not a valid license key"
+
+
+class LicenseNotFound(NotFound):
+    code = "LICENSE_NOT_FOUND"
+    title = "License not found"
+
+
+class AlreadyAssigned(Conflict):
+    code = "ALREADY_ASSIGNED"
+    title = "The license is assigned to another workspace"
+
+
+class LicenseLapsed(Conflict):
+    code = "LICENSE_LAPSED"
+    title = "The coupon was not activated within twelve months and has lapsed"
+
+
+class LicenseRevoked(Conflict):
+    code = "LICENSE_REVOKED"
+    title = "The license was revoked"
+
+
+class LicenseRedeemed(Conflict):
+    code = "LICENSE_REDEEMED"
+    title = "The coupon was redeemed to renew another license"
+
+
+class OwnedByAnotherPartner(Conflict):
+    code = "OWNED_BY_ANOTHER_PARTNER"
+    title = "Another partner owns this key"

@@ -1,0 +1,52 @@
+"""License status, always derived from the stored dates, so it is right before any sweeper runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from licensing.core.clock import add_months
+
+ACTIVATION_WINDOW_MONTHS = 12
+
+
+class LicenseStatus(StrEnum):
+    UNUSED = "unused"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    LAPSED = "lapsed"
+    REDEEMED = "redeemed"
+    REVOKED = "revoked"
+
+
+class LicenseDates(Protocol):
+    @property
+    def activation_deadline(self) -> datetime: ...
+    @property
+    def activated_at(self) -> datetime | None: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+    @property
+    def redeemed_at(self) -> datetime | None: ...
+
+
+def status_of(license: LicenseDates, now: datetime) -> LicenseStatus:
+    if license.revoked_at is not None:
+        return LicenseStatus.REVOKED
+    if license.redeemed_at is not None:
+        return LicenseStatus.REDEEMED
+    if license.activated_at is None:
+        return LicenseStatus.LAPSED if now >= license.activation_deadline else LicenseStatus.UNUSED
+    expired = license.expires_at is not None and now >= license.expires_at
+    return LicenseStatus.EXPIRED if expired else LicenseStatus.ACTIVE
+
+
+def activation_deadline(purchased_at: datetime) -> datetime:
+    return add_months(purchased_at, ACTIVATION_WINDOW_MONTHS)
+
+
+def expiry(activated_at: datetime, term_months: int) -> datetime:
+    return add_months(activated_at, term_months)

@@ -1,0 +1,113 @@
+"""Order bodies, and how an order looks through the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints
+
+from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
+from licensing.core.clock import iso
+from licensing.core.money import Money
+from licensing.http.models import Text
+from licensing.orders.status import OrderStatus
+from licensing.orders.usage import licenses_unused, licenses_used
+from licensing.store.table import OrderItem, OrderUsageItem
+
+_PAYMENT_STATUS = {
+    OrderStatus.PENDING_PAYMENT: "awaiting_payment",
+    OrderStatus.FULFILLING: "paid",
+    OrderStatus.FULFILLED: "paid",
+    OrderStatus.PAYMENT_FAILED: "failed",
+    OrderStatus.PAYMENT_MISMATCH: "mismatch",
+    OrderStatus.REFUNDED: "refunded",
+}
+
+
+class OrderRequest(QuoteRequest):
+    customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
+
+
+class PaymentOut(BaseModel):
+    status: Literal["awaiting_payment", "paid", "failed", "mismatch", "refunded", "billed_monthly"]
+    amount: Money
+    reference: str
+    payment_id: str | None = None
+    paid_at: str | None = None
+
+
+class RenewalOut(BaseModel):
+    license_key: str
+    product: str  # the edition the license has once the renewal is paid
+    previous_product: str | None  # a migration: the edition it leaves
+
+
+class OrderOut(BaseModel):
+    id: str
+    type: Literal["new", "bulk", "renewal"]
+    status: str
+    product: str
+    devices: int
+    years: int
+    licenses: int
+    customer_ref: str | None
+    price_per_license: Money
+    total: Money
+    discounts: list[DiscountOut]
+    created_at: str
+    payment: PaymentOut
+    license_keys: list[str]
+    licenses_used: int
+    licenses_unused: int
+    renewal: RenewalOut | None = None
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOut:
+    currency = order.currency
+    payment_status = (
+        "billed_monthly" if order.billing == "monthly" else _PAYMENT_STATUS[OrderStatus(order.status)]
+    )
+    return OrderOut(
+        id=order.id,
+        type=order.type,  # type: ignore[arg-type]
+        status=order.status,
+        product=order.product,
+        devices=int(order.devices),
+        years=int(order.years),
+        licenses=int(order.licenses),
+        customer_ref=order.customer_ref,
+        price_per_license=Money(int(order.price_per_license), currency),
+        total=Money(int(order.total_amount), currency),
+        discounts=discounts_out(order.discounts),
+        created_at=iso(order.created_at),
+        payment=PaymentOut(
+            status=payment_status,  # type: ignore[arg-type]
+            amount=Money(int(order.total_amount), currency),
+            reference=order.id,
+            payment_id=order.payment_id,
+            paid_at=iso(order.paid_at) if order.paid_at else None,
+        ),
+        license_keys=list(order.license_keys),
+        licenses_used=licenses_used(order, usage),
+        licenses_unused=licenses_unused(order, usage, now),
+        renewal=None
+        if not order.renews_license
+        else RenewalOut(
+            license_key=order.renews_license, product=order.product, previous_product=order.previous_product
+        ),
+    )
+
+
+def placed_order_out(order: OrderItem, now: datetime) -> OrderOut:
+    """The answer to placing an order: no key of it is in use yet, and an order whose keys are issued at
+    once is answered as fulfilled, which it is once the answer is sent."""
+    body = order_out(order, OrderUsageItem(), now)
+    if order.status == OrderStatus.FULFILLING:
+        body = body.model_copy(update={"status": OrderStatus.FULFILLED.value})
+    return body

@@ -1,0 +1,81 @@
+"""Refunds: a full refund of a fulfilled order revokes its keys still unused (keys in use keep working);
+a partial one is recorded for the operators and revokes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from licensing.contracts.events import OrderRefunded
+from licensing.infra.bus import publish
+from licensing.licenses import repository as license_repo
+from licensing.orders import repository as order_repo
+from licensing.orders.repository import ORDER
+from licensing.orders.status import OrderStatus
+from licensing.payments import ledger
+from licensing.payments import repository as payment_repo
+from licensing.payments.api import PaymentEventIn
+from licensing.payments.errors import OrderBusy, OrderNotPaidYet
+from licensing.payments.ledger import DUPLICATE, NOT_REFUNDABLE, PARTIAL_REFUND, REFUNDED
+from licensing.payments.repository import EVENT
+from licensing.store.table import LicenseItem, OrderItem
+from licensing.store.transactions import Transaction, chunks, write_each
+
+REVOCATIONS_PER_TRANSACTION = 49  # each is an update and a history entry, plus the order's counter
+
+
+def refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
+    if order.status == OrderStatus.REFUNDED and order.refund_event_id == event.id:
+        _publish_refunded(
+            order, revoke_unused(order, now)
+        )  # a redelivery: finish what a stopped attempt left
+        return DUPLICATE
+    if order.status == OrderStatus.FULFILLING:
+        raise OrderBusy("The order's keys are still being issued; deliver the refund again shortly.")
+    if order.status == OrderStatus.PENDING_PAYMENT:  # not recorded: the provider delivers it again later
+        raise OrderNotPaidYet(
+            "The payment for this order has not arrived yet; deliver the refund again later."
+        )
+    if order.status != OrderStatus.FULFILLED:
+        return ledger.record_only(event, now, NOT_REFUNDABLE)
+    if (event.data.amount, event.data.currency) != (int(order.total_amount), order.currency):
+        return ledger.record_only(event, now, PARTIAL_REFUND)
+    tx = Transaction()
+    payment_repo.add_record(tx, ledger.entry(event, now, REFUNDED))
+    order_repo.add_refund(tx, order, event_id=event.id, now=now)
+    failed = tx.commit(EVENT, ORDER)
+    if EVENT in failed:
+        return DUPLICATE
+    if ORDER in failed:
+        return ledger.record_only(event, now, NOT_REFUNDABLE)
+    _publish_refunded(order, revoke_unused(order, now))
+    return REFUNDED
+
+
+def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
+    """Revoke every key of the order that is still unused; keys in use keep working (a renewal's license
+    is in use: refunding a renewal leaves its term to the operators). A key that came into use meanwhile
+    fails its condition and is left out."""
+    if order.renews_license:
+        return []
+
+    def add(tx: Transaction, licenses: list[LicenseItem]) -> None:
+        for license in licenses:
+            license_repo.add_revocation(tx, license, now=now, actor="payment-provider", reason="refund")
+        order_repo.add_usage(tx, order.id, revoked=len(licenses))
+
+    candidates = license_repo.unused(license_repo.get_many(list(order.license_keys)))
+    revoked: list[str] = []
+    for chunk in chunks(candidates, REVOCATIONS_PER_TRANSACTION):
+        revoked += [license.key for license in write_each(chunk, lambda license: license.key, add)]
+    return revoked
+
+
+def _publish_refunded(order: OrderItem, revoked: list[str]) -> None:
+    publish(
+        OrderRefunded(
+            event_id=f"order-refunded:{order.id}",
+            order_id=order.id,
+            partner_id=order.partner_id,
+            revoked_license_keys=revoked,
+        )
+    )

@@ -1,0 +1,325 @@
+"""The single table: connection settings, custom attributes and the PynamoDB models.
+
+Key design (see docs/data-model.md): every entity has `PK`/`SK`; a partner's orders and API keys are
+listed on `GSI1`, its licenses on the compact `GSI2`, the coupons renew-with-coupon may pick on `GSI3`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar
+
+from pynamodb.attributes import (
+    Attribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER, STRING
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from licensing.core.clock import iso, parse_iso
+
+TABLE_NAME = os.environ.get("TABLE_NAME", "licensing")
+REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+# None lets botocore resolve the endpoint, which honours AWS_ENDPOINT_URL_DYNAMODB.
+HOST = os.environ.get("DYNAMODB_ENDPOINT_URL") or None
+
+
+class IsoDateTimeAttribute(Attribute[datetime]):
+    """A UTC datetime stored as `2026-11-27T10:00:00Z`, so stored values sort and compare as strings."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return iso(value)
+
+    def deserialize(self, value: str) -> datetime:
+        return parse_iso(value)
+
+
+class DecimalAttribute(Attribute[Decimal]):
+    """An exact decimal stored as a DynamoDB number (never through float)."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+class BaseItem(Model):
+    class Meta:
+        table_name = TABLE_NAME
+        region = REGION
+        host = HOST
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    # Names the entity of every item, so one Query over a partition yields the right model per item.
+    entity = DiscriminatorAttribute()
+
+
+class PartnerListIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI1: a partner's orders and API keys, sorted by creation."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class PartnerLicensesIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI2: a partner's licenses by purchase, projecting only the keys and the compact `row`, so reading
+    a whole partition for a search costs about half of reading the full items."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = IncludeProjection(["row", "entity"])
+
+    GSI2PK = UnicodeAttribute(hash_key=True)
+    GSI2SK = UnicodeAttribute(range_key=True)
+
+
+class PartnerCouponsIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI3 (sparse): the coupons renew-with-coupon may pick, per partner, product and devices, soonest
+    activation deadline first (see licensing.licenses.index)."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = IncludeProjection(["row", "entity", "sweep_term"])
+
+    GSI3PK = UnicodeAttribute(hash_key=True)
+    GSI3SK = UnicodeAttribute(range_key=True)
+
+
+class DueIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI4 (sparse): when the sweeper must next look at a license or coupon, bucketed by day and split
+    into shards (see licensing.licenses.index.due_keys)."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = IncludeProjection(["row", "entity", "sweep_term", "sweep_done", "due_at"])
+
+    GSI4PK = UnicodeAttribute(hash_key=True)
+    GSI4SK = UnicodeAttribute(range_key=True)
+
+
+class PartnerItem(BaseItem, discriminator="Partner"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    discount_percent = DecimalAttribute()
+    billing = UnicodeAttribute()
+    distributor_id = UnicodeAttribute(null=True)
+    reminder_days = ListAttribute[int](null=True)  # days before expiry; None: the default thresholds
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class ApiKeyItem(BaseItem, discriminator="ApiKey"):
+    key_id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute()
+    created_at = IsoDateTimeAttribute()
+    revoked_at = IsoDateTimeAttribute(null=True)
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class OrderItem(BaseItem, discriminator="Order"):
+    id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    billing = UnicodeAttribute()
+    status = UnicodeAttribute()
+    product = UnicodeAttribute()
+    devices = NumberAttribute()
+    years = NumberAttribute()
+    licenses = NumberAttribute()
+    currency = UnicodeAttribute()
+    list_price_per_license = NumberAttribute()
+    price_per_license = NumberAttribute()
+    total_amount = NumberAttribute()
+    discounts = JSONAttribute()
+    catalog_version = UnicodeAttribute()
+    customer_ref = UnicodeAttribute(null=True)
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    license_keys = ListAttribute[str](default=list)
+    payment_event_id = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    paid_at = IsoDateTimeAttribute(null=True)
+    refunded_at = IsoDateTimeAttribute(null=True)
+    refund_event_id = UnicodeAttribute(null=True)
+    renews_license = UnicodeAttribute(null=True)  # a renewal order: the key it extends
+    previous_product = UnicodeAttribute(null=True)  # a renewal that migrates: the edition it leaves
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class OrderUsageItem(BaseItem, discriminator="OrderUsage"):
+    """How many of an order's keys are in use or revoked, kept apart from the order so the counter updates
+    on every activation stay one small write however many keys the order holds."""
+
+    licenses_used = NumberAttribute(default=0)
+    licenses_revoked = NumberAttribute(default=0)
+
+
+class LicenseItem(BaseItem, discriminator="License"):
+    key = UnicodeAttribute()
+    product = UnicodeAttribute()
+    devices = NumberAttribute()
+    term_months = NumberAttribute()
+    partner_id = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
+    purchased_at = IsoDateTimeAttribute()
+    activation_deadline = IsoDateTimeAttribute()
+    activated_at = IsoDateTimeAttribute(null=True)
+    expires_at = IsoDateTimeAttribute(null=True)
+    workspace_id = UnicodeAttribute(null=True)
+    customer_ref = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    revoked_at = IsoDateTimeAttribute(null=True)
+    redeemed_at = IsoDateTimeAttribute(null=True)
+    redeemed_for = UnicodeAttribute(null=True)  # a redeemed coupon: the license it renewed
+    renewed_at = IsoDateTimeAttribute(null=True)
+    version = VersionAttribute()
+    # derived from the fields above on every write (licensing.licenses.index)
+    row = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    # the sweeper's schedule: the term its notices belong to, what it sent for that term, when it is next due
+    sweep_term = UnicodeAttribute(null=True)
+    sweep_done = ListAttribute[str](null=True)
+    due_at = IsoDateTimeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    partner_licenses = PartnerLicensesIndex()
+    partner_coupons = PartnerCouponsIndex()
+    due_index = DueIndex()
+
+
+class HistoryItem(BaseItem, discriminator="LicenseHistory"):
+    """One change to a license, stored in the license's partition, written in the change's transaction."""
+
+    at = IsoDateTimeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    changes = JSONAttribute()
+
+
+class PaymentEventItem(BaseItem, discriminator="PaymentEvent"):
+    event_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    amount = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    received_at = IsoDateTimeAttribute()
+    outcome = UnicodeAttribute()
+
+
+class IdempotencyItem(BaseItem, discriminator="IdempotencyRecord"):
+    request_hash = UnicodeAttribute()
+    result = JSONAttribute()  # a snapshot of the domain result the first request produced
+    order_id = UnicodeAttribute(null=True)
+    created_at = IsoDateTimeAttribute()
+    ttl = NumberAttribute()
+
+
+class NotificationItem(BaseItem, discriminator="Notification"):
+    """A domain event the notifier handled; claiming it before sending makes each e-mail go out once."""
+
+    detail_type = UnicodeAttribute()
+    recipient = UnicodeAttribute(null=True)  # None: an end customer without an address
+    outcome = UnicodeAttribute()
+    sent_at = IsoDateTimeAttribute()
+    claim_id = UnicodeAttribute()  # tells this claim from a later one, so only its owner releases it
+    ttl = NumberAttribute()
+
+
+def set_or_remove(model: type[Model], changes: dict[str, Any]) -> list[Action]:
+    """Update actions for a partial change: each attribute is set, or removed when its value is None."""
+    attributes = model.get_attributes()
+    return [
+        attributes[name].remove() if value is None else attributes[name].set(value)
+        for name, value in changes.items()
+    ]
+
+
+@cache
+def connection() -> Connection:
+    """The low-level connection transactions use, with the same settings as the models."""
+    return Connection(
+        region=REGION,
+        host=HOST,
+        connect_timeout_seconds=BaseItem.Meta.connect_timeout_seconds,
+        read_timeout_seconds=BaseItem.Meta.read_timeout_seconds,
+        max_retry_attempts=BaseItem.Meta.max_retry_attempts,
+    )
+
+
+def reset_connections() -> None:
+    """Forget cached clients, so tests and local tools can point the models at another endpoint."""
+    for model in (BaseItem, *BaseItem.__subclasses__()):
+        setattr(model, "_connection", None)  # noqa: B010 - PynamoDB's private client cache
+    connection.cache_clear()
+
+
+class SweepStateItem(BaseItem, discriminator="SweepState"):
+    """The sweeper's checkpoint (the first day bucket that may still hold due items) and its run lock."""
+
+    swept_until = UnicodeAttribute(null=True)  # a day, 2026-11-27
+    lock_owner = UnicodeAttribute(null=True)
+    lock_until = NumberAttribute(null=True)  # Unix seconds, wall clock
+    updated_at = IsoDateTimeAttribute(null=True)
+
+
+class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
+    """A notice the sweeper owes, written in the transaction that records it on the license (the outbox)
+    and deleted once published, so a run that stops in between leaves it for the next run to send."""
+
+    kind = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    days = NumberAttribute(default=0)
+    detail = JSONAttribute()
+    created_at = IsoDateTimeAttribute()
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def snapshot(item: Model) -> dict[str, Any]:
+    """An item's attributes as plain JSON values (for an Idempotency-Key record's result)."""
+    return item.to_simple_dict()
+
+
+def restore(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """The item a snapshot was taken of, attribute for attribute."""
+    item = model()
+    item.from_simple_dict(data)
+    return item

@@ -1,0 +1,117 @@
+"""The sweeper's storage: the due index (GSI4), each visit's conditional update, the outbox of notices
+(`PK=SWEEPER#OUTBOX`, `SK=<event id>`) and the checkpoint with its run lock (`PK=SWEEPER`, `SK=STATE`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
+
+from licensing.core.clock import iso
+from licensing.licenses.index import due_keys, due_partition
+from licensing.licenses.repository import LICENSE, after_change, from_row
+from licensing.store.table import LicenseItem, SweepNoticeItem, SweepStateItem
+from licensing.store.transactions import Transaction
+
+STATE_PK, STATE_SK = "SWEEPER", "STATE"
+OUTBOX_PK = "SWEEPER#OUTBOX"
+PAGE = 100
+AFTER_EVERY_KEY = "~"
+
+
+def due(day: str, shard: int, now: datetime) -> Iterator[LicenseItem]:
+    """Every license of one bucket due at or before `now`, page by page, as its index entry shows it."""
+    results = LicenseItem.due_index.query(
+        due_partition(day, shard),
+        LicenseItem.GSI4SK <= f"{iso(now)}#{AFTER_EVERY_KEY}",  # noqa: SIM300 - an attribute
+        page_size=PAGE,
+    )
+    for entry in results:
+        if isinstance(entry, LicenseItem):
+            license = from_row(entry)
+            license.sweep_term, license.sweep_done, license.due_at = (
+                entry.sweep_term,
+                entry.sweep_done,
+                entry.due_at,
+            )
+            yield license
+
+
+def add_visit(
+    tx: Transaction, license: LicenseItem, *, done: list[str], next_due: datetime | None, now: datetime
+) -> None:
+    """Record what a visit did and when to come back, if the license is still as the sweeper read it
+    (label LICENSE)."""
+    actions: list[Action] = [LicenseItem.sweep_done.set(done), *after_change(license, now)]
+    if next_due is None:
+        actions += [LicenseItem.due_at.remove(), LicenseItem.GSI4PK.remove(), LicenseItem.GSI4SK.remove()]
+    else:
+        pk, sk = due_keys(license.key, next_due)
+        actions += [LicenseItem.due_at.set(next_due), LicenseItem.GSI4PK.set(pk), LicenseItem.GSI4SK.set(sk)]
+    tx.update(license, actions, condition=LicenseItem.sweep_term == license.sweep_term, label=LICENSE)
+
+
+def new_notice(
+    notice_id: str, *, kind: str, partner_id: str, days: int, detail: dict[str, Any], created_at: datetime
+) -> SweepNoticeItem:
+    return SweepNoticeItem(
+        OUTBOX_PK,
+        notice_id,
+        kind=kind,
+        partner_id=partner_id,
+        days=days,
+        detail=detail,
+        created_at=created_at,
+    )
+
+
+def add_notice(tx: Transaction, notice: SweepNoticeItem) -> None:
+    tx.put(notice, label=f"notice:{notice.SK}")
+
+
+def outbox() -> list[SweepNoticeItem]:
+    return list(SweepNoticeItem.query(OUTBOX_PK, consistent_read=True))
+
+
+def clear(notices: list[SweepNoticeItem]) -> None:
+    with SweepNoticeItem.batch_write() as batch:
+        for notice in notices:
+            batch.delete(notice)
+
+
+def acquire(run_id: str, *, wall_now: float, lease_seconds: int, now: datetime) -> SweepStateItem | None:
+    """Take the run lock (free, or left by a run whose lease ran out); None when another run holds it.
+    The state returned carries the checkpoint (the update returns the whole item)."""
+    state = SweepStateItem(STATE_PK, STATE_SK)
+    try:
+        state.update(
+            actions=[
+                SweepStateItem.entity.set(SweepStateItem),  # an update may create the item
+                SweepStateItem.lock_owner.set(run_id),
+                SweepStateItem.lock_until.set(wall_now + lease_seconds),
+                SweepStateItem.updated_at.set(now),
+            ],
+            condition=SweepStateItem.lock_owner.does_not_exist() | (SweepStateItem.lock_until < wall_now),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return None
+        raise
+    return state
+
+
+def release(run_id: str, *, swept_until: str | None) -> None:
+    """Give the lock back, moving the checkpoint when the run finished a stretch of buckets."""
+    actions: list[Any] = [SweepStateItem.lock_owner.remove(), SweepStateItem.lock_until.remove()]
+    if swept_until:
+        actions.append(SweepStateItem.swept_until.set(swept_until))
+    try:
+        SweepStateItem(STATE_PK, STATE_SK).update(
+            actions=actions, condition=SweepStateItem.lock_owner == run_id
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise  # else the lease ran out and another run took over: it owns the checkpoint now
