@@ -19,11 +19,11 @@ SETTINGS = {
     "TABLE_NAME": "licensing-bench",
     "POWERTOOLS_SERVICE_NAME": "partner-licensing",
     "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
-    "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "LICENSING_ADMIN_KEY": "admin-bench-key",
     "PAYMENT_WEBHOOK_SECRET": "whsec_bench",
+    "PYDANTIC_DISABLE_PLUGINS": "true",  # as template.yaml sets it for every function
 }
 # Anything that would send the code to real AWS or to another endpoint.
 UNSET = (

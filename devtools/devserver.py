@@ -97,8 +97,7 @@ def configure_environment() -> None:
         "POWERTOOLS_SERVICE_NAME": "partner-licensing",
         "POWERTOOLS_METRICS_NAMESPACE": "PartnerLicensing",
         "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        "PYDANTIC_DISABLE_PLUGINS": "true",
         "POWERTOOLS_LOG_LEVEL": "INFO",
         # the notifier writes the e-mails it would send here instead of calling SES
         "NOTIFIER_OUTBOX_DIR": str(REPO_ROOT / ".dev-outbox"),

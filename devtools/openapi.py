@@ -18,7 +18,6 @@ PUBLIC_PATHS = {"/health", "/v1/lookup", "/v1/webhooks/payments"}
 def build() -> dict[str, Any]:
     sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "shared")]
     os.environ.setdefault("TABLE_NAME", "licensing")
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {"title": "Partner licensing API", "version": "1.0.0"},

@@ -23,7 +23,7 @@ app.use(middlewares=[admins_only])
 
 @app.post("/v1/admin/partners")
 def create_partner(partner: PartnerCreate) -> Response[PartnerOut]:
-    created = partners.create(partner, clock.now())
+    created = partners.create(partner.model_dump(), clock.now())
     return Response(status_code=201, content_type="application/json", body=partner_out(created))
 
 
@@ -34,7 +34,7 @@ def get_partner(partner_id: str) -> PartnerOut:
 
 @app.patch("/v1/admin/partners/<partner_id>")
 def update_partner(partner_id: str, changes: PartnerUpdate) -> PartnerOut:
-    return partner_out(partners.update(partner_id, changes, clock.now()))
+    return partner_out(partners.update(partner_id, changes.model_dump(exclude_unset=True), clock.now()))
 
 
 @app.post("/v1/admin/partners/<partner_id>/api-keys")

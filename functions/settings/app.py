@@ -16,7 +16,7 @@ def get_settings() -> SettingsOut:
 @app.patch("/v1/settings")
 def update_settings(changes: SettingsUpdate) -> SettingsOut:
     partner_id = principal(app).require_partner()
-    return settings_out(partners.update_settings(partner_id, changes, clock.now()))
+    return settings_out(partners.update(partner_id, changes.model_dump(exclude_unset=True), clock.now()))
 
 
 lambda_handler = api_handler(app)

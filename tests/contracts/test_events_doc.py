@@ -16,7 +16,14 @@ from pydantic import ValidationError
 
 from devtools.events_doc import build
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing.contracts.events import EVENT_DETAILS, EVENTS, EventDetail, LicenseRenewed, OrderPaid, OrderPlaced
+from licensing.contracts.events import (
+    EVENT_DETAILS,
+    EVENTS,
+    EventDetail,
+    LicenseRenewed,
+    OrderPaid,
+    OrderPlaced,
+)
 from licensing.core.clock import iso
 from licensing.infra.bus import DomainEvent, RecordingPublisher
 from tests.support.clients import Api, Partner, WebhookSender

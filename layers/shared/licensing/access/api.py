@@ -1,13 +1,11 @@
 """API key bodies: what an operator sends to issue a key, and the key as shown once."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Request, Text
+from licensing.http.models import Model, Request, Text
 from licensing.store.table import ApiKeyItem
 
 
@@ -15,7 +13,7 @@ class ApiKeyCreate(Request):
     name: Annotated[Text, StringConstraints(max_length=100)] | None = None
 
 
-class ApiKeyCreated(BaseModel):
+class ApiKeyCreated(Model):
     key_id: str
     partner_id: str
     name: str | None

@@ -7,9 +7,8 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from licensing.access import repository
 from licensing.core.ids import CROCKFORD, new_id
@@ -19,8 +18,7 @@ from licensing.store.table import ApiKeyItem
 SECRET_SYMBOLS = 32
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     role: Literal["partner", "admin"]
     partner_id: str | None = None
     api_key_id: str | None = None

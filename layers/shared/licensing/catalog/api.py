@@ -1,17 +1,15 @@
 """The catalog's and quotes' request and response bodies, and how a catalog and a quote look through
 the API."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from licensing.catalog.catalog import Catalog
 from licensing.catalog.pricing import Quote, partner_price_per_device_year
 from licensing.core.money import Money
-from licensing.http.models import Count, Request
+from licensing.http.models import Count, Model, Request
 
 
 class QuoteRequest(Request):
@@ -21,12 +19,12 @@ class QuoteRequest(Request):
     licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
 
 
-class DiscountOut(BaseModel):
+class DiscountOut(Model):
     kind: Literal["partner", "volume", "offer"]
     percent: float
 
 
-class QuoteOut(BaseModel):
+class QuoteOut(Model):
     catalog_version: str
     product: str
     devices: int
@@ -39,7 +37,7 @@ class QuoteOut(BaseModel):
     discounts: list[DiscountOut]
 
 
-class ProductOut(BaseModel):
+class ProductOut(Model):
     id: str
     name: str
     devices: dict[str, int]
@@ -50,12 +48,12 @@ class ProductOut(BaseModel):
     monthly_price_per_device: Money
 
 
-class VolumeTierOut(BaseModel):
+class VolumeTierOut(Model):
     min_licenses: int
     percent: float
 
 
-class CatalogOut(BaseModel):
+class CatalogOut(Model):
     version: str
     currency: str
     partner_discount_percent: float

@@ -1,7 +1,5 @@
 """The product catalog: a versioned data file shipped in the layer, validated once at load."""
 
-from __future__ import annotations
-
 import json
 from decimal import Decimal
 from functools import cache
@@ -15,7 +13,7 @@ CATALOG_FILE = Path(__file__).with_name("catalog.json")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DeviceRange(_Frozen):
@@ -62,7 +60,7 @@ class Catalog(_Frozen):
     volume_tiers: tuple[VolumeTier, ...]
 
     @model_validator(mode="after")
-    def _consistent(self) -> Catalog:
+    def _consistent(self) -> "Catalog":
         """Refuse a catalog file that could price nonsense, at load rather than at checkout."""
         currencies = set(self.currencies)
         for product in self.products.values():

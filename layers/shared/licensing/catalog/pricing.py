@@ -3,9 +3,8 @@ volume tier, rounded once per license (half-even); the order total is that times
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from licensing.catalog.catalog import Catalog
 from licensing.core.money import Money, apply_discounts
@@ -13,14 +12,12 @@ from licensing.core.money import Money, apply_discounts
 DiscountKind = Literal["partner", "volume", "offer"]
 
 
-@dataclass(frozen=True, slots=True)
-class Discount:
+class Discount(NamedTuple):
     kind: DiscountKind
     percent: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):
     catalog_version: str
     product: str
     devices: int

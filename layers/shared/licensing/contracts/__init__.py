@@ -1,2 +1,3 @@
-"""The published contracts: the domain events' schemas (`events`), the one definition the code builds
-every event from and docs/events.md is generated from, so the two cannot drift."""
+"""The published contracts: the domain events' schemas, one module per publishing context over a shared
+`base`, listed together in `events`. Every event is built from these models where it is published, and
+docs/events.md is generated from them, so the code and the document cannot drift."""

@@ -1,7 +1,5 @@
-"""Building blocks of every context's request and response models (`<context>/api.py`); a request body
-(`Request`) is strict about unknown fields."""
-
-from __future__ import annotations
+"""Building blocks of every context's request and response models (`<context>/api.py`): each is a
+`Model` (built on first use), and a request body (`Request`) is strict about unknown fields."""
 
 from typing import Annotated
 
@@ -20,5 +18,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
 
 
-class Request(BaseModel):
+class Model(BaseModel):
+    # Built on first use, not at import: a function's cold start pays only for the models it serves.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Request(Model):
     model_config = ConfigDict(extra="forbid")

@@ -11,24 +11,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from licensing.infra.observability import logger
 
 if TYPE_CHECKING:
-    from licensing.contracts.events import EventDetail
+    from licensing.contracts.base import EventDetail
 
 SOURCE = "partner-licensing"
 PUT_EVENTS_BATCH = 10
 PUT_EVENTS_BYTES = 256 * 1024  # EventBridge's limit for one entry and for one PutEvents request
 
 
-@dataclass(frozen=True, slots=True)
-class DomainEvent:
+class DomainEvent(NamedTuple):
     detail_type: str
     event_id: str
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any]
 
     def as_entry(self, bus_name: str) -> dict[str, Any]:
         return {

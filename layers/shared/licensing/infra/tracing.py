@@ -20,8 +20,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 EventT = TypeVar("EventT")
 ContextT = TypeVar("ContextT")
@@ -36,12 +35,11 @@ def _new_id() -> str:
     return os.urandom(8).hex()
 
 
-@dataclass(frozen=True, slots=True)
-class _Invocation:
+class _Invocation(NamedTuple):
     trace_id: str
     parent_id: str  # the function segment Lambda records
     daemon: tuple[str, int]
-    segment_id: str = field(default_factory=_new_id)  # the handler subsegment, parent of the AWS calls
+    segment_id: str  # the handler subsegment, parent of the AWS calls
 
 
 _current: contextvars.ContextVar[_Invocation | None] = contextvars.ContextVar("xray", default=None)
@@ -58,7 +56,7 @@ def _invocation() -> _Invocation | None:
     root, parent = fields.get("Root", ""), fields.get("Parent", "")
     if fields.get("Sampled") != "1" or daemon is None or len(parent) != 16 or not root.startswith("1-"):
         return None
-    return _Invocation(root, parent, daemon)
+    return _Invocation(root, parent, daemon, _new_id())
 
 
 def _daemon(address: str) -> tuple[str, int] | None:

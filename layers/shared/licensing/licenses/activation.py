@@ -19,7 +19,7 @@ ATTEMPTS = 3  # reads of a license that keeps changing between our read and our 
 def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: str) -> bool:
     """Start an unused coupon's term for `workspace_id`; False if someone changed the license first."""
     # The event's model (pydantic) loads here, off the lookup's cold path: a first use is rare.
-    from licensing.contracts.events import LicenseActivated
+    from licensing.contracts.licenses import LicenseActivated
     from licensing.infra.bus import publish
     from licensing.orders import repository as order_repo
 

@@ -1,21 +1,21 @@
 """License bodies (the partner's view, and the client software's lookup as documented for OpenAPI), the
 list's query parameters, and how a license and its history look through the API."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Identifier, Request, Text
+from licensing.http.models import Identifier, Model, Request, Text
 from licensing.licenses.lifecycle import status_of
-from licensing.licenses.management import History
-from licensing.store.table import LicenseItem
+
+if TYPE_CHECKING:
+    from licensing.licenses.management import History
+    from licensing.store.table import LicenseItem
 
 
-class LicenseOut(BaseModel):
+class LicenseOut(Model):
     key: str
     product: str
     devices: int
@@ -50,30 +50,30 @@ class ClaimRequest(Request):
     key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-class HistoryEntryOut(BaseModel):
+class HistoryEntryOut(Model):
     at: str
     actor: str
     action: str
     changes: dict[str, dict[str, Any]]
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(Model):
     items: list[HistoryEntryOut]
     next_cursor: str | None
 
 
-class GroupOut(BaseModel):
+class GroupOut(Model):
     value: str | int
     count: int
 
 
-class LicenseListOut(BaseModel):
+class LicenseListOut(Model):
     items: list[LicenseOut]
     next_cursor: str | None
     groups: list[GroupOut] | None = None
 
 
-class LicenseFilters(BaseModel):
+class LicenseFilters(Model):
     """The query parameters that select and order licenses, for the list and its CSV export alike."""
 
     status: Annotated[str | None, Field(max_length=200, description="comma list of statuses")] = None
@@ -105,7 +105,7 @@ class LookupRequest(Request):
     workspace_id: Identifier
 
 
-class EntitlementOut(BaseModel):
+class EntitlementOut(Model):
     """What the client software may see: no partner, note or customer data."""
 
     key: str
@@ -118,13 +118,13 @@ class EntitlementOut(BaseModel):
     workspace_id: str | None
 
 
-class LookupOut(BaseModel):
+class LookupOut(Model):
     valid: bool
     code: Literal["VALID", "EXPIRED", "LAPSED", "REVOKED", "REDEEMED", "WORKSPACE_MISMATCH"]
     license: EntitlementOut
 
 
-def license_out(license: LicenseItem, now: datetime) -> LicenseOut:
+def license_out(license: "LicenseItem", now: datetime) -> LicenseOut:
     def when(moment: datetime | None) -> str | None:
         return iso(moment) if moment else None
 
@@ -149,7 +149,7 @@ def license_out(license: LicenseItem, now: datetime) -> LicenseOut:
     )
 
 
-def history_out(history: History) -> HistoryPage:
+def history_out(history: "History") -> HistoryPage:
     items = [
         HistoryEntryOut(at=iso(entry.at), actor=entry.actor, action=entry.action, changes=entry.changes)
         for entry in history.entries

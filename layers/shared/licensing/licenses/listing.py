@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from licensing.core import cursors
 from licensing.core.errors import InvalidCursor
@@ -29,8 +28,7 @@ FULL_READ_PAGE = 10_000  # a Limit above what 1 MB holds: DynamoDB's size cap en
 FILTERED_PAGE = 250  # rows one Query examines for a filtered page in purchase order
 
 
-@dataclass(frozen=True)
-class LicenseQuery:
+class LicenseQuery(NamedTuple):
     statuses: tuple[str, ...] = ()
     product: str | None = None
     devices: int | None = None
@@ -40,7 +38,7 @@ class LicenseQuery:
     sort: str = "purchased_at"
     newest_first: bool = True
     limit: int = 25
-    matches: Callable[[list[str | None]], bool] | None = field(default=None, compare=False)
+    matches: Callable[[list[str | None]], bool] | None = None  # the compiled `q`
 
     @classmethod
     def parse(
@@ -81,7 +79,7 @@ class LicenseQuery:
         return bool(self.q or self.group_by or self.sort != "purchased_at")
 
     def fingerprint(self, partner_id: str) -> str:
-        shape = {k: v for k, v in self.__dict__.items() if k != "matches"}
+        shape = {k: v for k, v in self._asdict().items() if k != "matches"}
         return cursors.fingerprint(list="licenses", partner=partner_id, **shape)
 
     def keeps(self, license: LicenseItem, now: datetime) -> bool:
@@ -102,8 +100,7 @@ class LicenseQuery:
         return True
 
 
-@dataclass
-class LicensePage:
+class LicensePage(NamedTuple):
     items: list[LicenseItem]
     next_cursor: str | None
     groups: list[dict[str, Any]] | None = None

@@ -8,9 +8,8 @@ lookup function's cold start): the request is checked by hand and the answer is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from licensing.core.clock import iso
 from licensing.core.errors import Conflict, ValidationFailed
@@ -30,8 +29,7 @@ _CODES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class LookupRequest:
+class LookupRequest(NamedTuple):
     license_key: str
     workspace_id: str
 
@@ -61,8 +59,7 @@ def _error(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
 
 
-@dataclass(frozen=True, slots=True)
-class LookupAnswer:
+class LookupAnswer(NamedTuple):
     valid: bool
     code: str  # VALID, EXPIRED, LAPSED, REVOKED, REDEEMED or WORKSPACE_MISMATCH
     license: dict[str, Any]

@@ -3,11 +3,9 @@ workspace, claim an unowned key, and the change history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from licensing.contracts.events import LicenseClaimed
 from licensing.core import cursors
 from licensing.core.clock import iso
 from licensing.core.errors import VersionConflict
@@ -35,16 +33,14 @@ _REFUSED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     at: datetime
     actor: str  # `partner:<id>`, `client:<workspace>`, `order:<id>`, `payment-provider`, `vendor`, ...
     action: str
     changes: dict[str, dict[str, Any]]  # field -> {"from": ..., "to": ...}
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     """One page of a license's history, newest first."""
 
     entries: list[HistoryEntry]
@@ -103,6 +99,8 @@ def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
         return license
     if license.partner_id is not None:
         raise OwnedByAnotherPartner("This key belongs to another partner; ask the vendor to transfer it.")
+    from licensing.contracts.licenses import LicenseClaimed  # a claim is rare: off the function's cold start
+
     tx = Transaction()
     license_repo.add_claim(tx, license, partner_id=partner_id, now=now)
     claimed = LicenseClaimed(

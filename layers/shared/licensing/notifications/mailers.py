@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 LOCAL_FROM_ADDRESS = "notifications@partner-licensing.invalid"
 
 
-@dataclass(frozen=True, slots=True)
-class Email:
+class Email(NamedTuple):
     to: str
     subject: str
     text: str

@@ -7,16 +7,14 @@ shown as UTC calendar dates; "days left" counts calendar days from the sweeper's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from licensing.catalog.catalog import load_catalog
 from licensing.core.clock import parse_iso
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     subject: str
     text: str
 

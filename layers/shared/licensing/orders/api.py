@@ -1,16 +1,14 @@
 """Order bodies, and how an order looks through the API."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import StringConstraints
 
 from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
 from licensing.core.clock import iso
 from licensing.core.money import Money
-from licensing.http.models import Text
+from licensing.http.models import Model, Text
 from licensing.orders.status import OrderStatus
 from licensing.orders.usage import licenses_unused, licenses_used
 from licensing.store.table import OrderItem, OrderUsageItem
@@ -29,7 +27,7 @@ class OrderRequest(QuoteRequest):
     customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(Model):
     status: Literal["awaiting_payment", "paid", "failed", "mismatch", "refunded", "billed_monthly"]
     amount: Money
     reference: str
@@ -37,13 +35,13 @@ class PaymentOut(BaseModel):
     paid_at: str | None = None
 
 
-class RenewalOut(BaseModel):
+class RenewalOut(Model):
     license_key: str
     product: str  # the edition the license has once the renewal is paid
     previous_product: str | None  # a migration: the edition it leaves
 
 
-class OrderOut(BaseModel):
+class OrderOut(Model):
     id: str
     type: Literal["new", "bulk", "renewal"]
     status: str
@@ -63,7 +61,7 @@ class OrderOut(BaseModel):
     renewal: RenewalOut | None = None
 
 
-class OrderPage(BaseModel):
+class OrderPage(Model):
     items: list[OrderOut]
     next_cursor: str | None
 

@@ -13,7 +13,7 @@ from typing import Any
 from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
 from licensing.catalog.pricing import Quote, quote
-from licensing.contracts.events import OrderPlaced
+from licensing.contracts.orders import OrderPlaced
 from licensing.core.ids import new_id
 from licensing.core.money import Money
 from licensing.infra.bus import publish

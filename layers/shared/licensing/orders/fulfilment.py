@@ -10,8 +10,8 @@ written twice and no order is left half issued.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from licensing.licenses import repository as license_repo
 from licensing.licenses.keys import generate_key
@@ -22,8 +22,7 @@ from licensing.store.table import LicenseItem, OrderItem
 from licensing.store.transactions import MAX_ITEMS, chunks, write_each
 
 
-@dataclass(frozen=True, slots=True)
-class IssuePlan:
+class IssuePlan(NamedTuple):
     keys: list[str]
     first: list[LicenseItem]  # written in the transaction that pays or creates the order
     rest: list[LicenseItem]  # written afterwards, in chunks

@@ -3,7 +3,7 @@ searched; and one order with its usage counters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from licensing.core import cursors
 from licensing.core.ownership import owned_by
@@ -17,14 +17,12 @@ TYPES = ("new", "bulk", "renewal")
 STATUSES = tuple(status.value for status in OrderStatus)
 
 
-@dataclass(frozen=True, slots=True)
-class OrderWithUsage:
+class OrderWithUsage(NamedTuple):
     order: OrderItem
     usage: OrderUsageItem
 
 
-@dataclass(frozen=True, slots=True)
-class OrderPage:
+class OrderPage(NamedTuple):
     items: list[OrderWithUsage]
     next_cursor: str | None
 

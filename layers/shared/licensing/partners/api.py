@@ -1,14 +1,12 @@
 """Partner administration and settings bodies, and how a partner and its settings look through the API."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Identifier, Request, Text
+from licensing.http.models import Identifier, Model, Request, Text
 from licensing.partners.reminders import (
     DEFAULT_REMINDER_DAYS,
     MAX_REMINDER_DAYS,
@@ -62,12 +60,12 @@ class SettingsUpdate(Request):
     reminder_days: ReminderDays | None = None
 
 
-class SettingsOut(BaseModel):
+class SettingsOut(Model):
     reminder_days: list[int]
     default_reminder_days: list[int]
 
 
-class PartnerOut(BaseModel):
+class PartnerOut(Model):
     id: str
     name: str
     email: str

@@ -1,28 +1,26 @@
 """The payment provider's webhook bodies: the signed event it sends and our acknowledgement."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from licensing.http.models import Identifier
+from licensing.http.models import Identifier, Model
 
 
-class PaymentData(BaseModel):
+class PaymentData(Model):
     order_id: Identifier
     amount: Annotated[int, Field(strict=True, ge=0)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     payment_id: Identifier | None = None
 
 
-class PaymentEventIn(BaseModel):
+class PaymentEventIn(Model):
     id: Identifier
     type: Literal["payment.succeeded", "payment.failed", "payment.refunded"]
     data: PaymentData
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(Model):
     received: bool
     event_id: str
     outcome: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from licensing.contracts.events import OrderRefunded
+from licensing.contracts.payments import OrderRefunded
 from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
 from licensing.orders import repository as order_repo

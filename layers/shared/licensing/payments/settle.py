@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from licensing.contracts.events import LicensesIssued, OrderPaid, PaymentFailed, PaymentMismatch
+from licensing.contracts.payments import LicensesIssued, OrderPaid, PaymentFailed, PaymentMismatch
 from licensing.core.money import Money
 from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo

@@ -1,40 +1,40 @@
 """Renewal bodies (options, paid renewal and renew-with-coupon), and how renewal options look through
 the API. A renewal order is answered as an order (`licensing.orders.api`)."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
 from licensing.core.money import Money
-from licensing.http.models import Count, Request
+from licensing.http.models import Count, Model, Request
 from licensing.licenses.api import LicenseOut, license_out
-from licensing.renewals.options import RenewalOptions, Term
-from licensing.renewals.with_coupon import CouponRenewal
+
+if TYPE_CHECKING:
+    from licensing.renewals.options import RenewalOptions, Term
+    from licensing.renewals.with_coupon import CouponRenewal
 
 
-class RenewOptionOut(BaseModel):
+class RenewOptionOut(Model):
     years: int
     price: Money
     expires_at: str  # the expiry if paid now
 
 
-class MigrationOut(BaseModel):
+class MigrationOut(Model):
     product: str
     renew: list[RenewOptionOut]
 
 
-class CouponOptionOut(BaseModel):
+class CouponOptionOut(Model):
     key: str
     activation_deadline: str
     term_months: int
     expires_at: str  # the expiry if redeemed now
 
 
-class RenewalOptionsOut(BaseModel):
+class RenewalOptionsOut(Model):
     license_key: str
     product: str
     devices: int
@@ -56,12 +56,12 @@ class CouponRenewRequest(Request):
     coupon_key: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
-class CouponRenewalOut(BaseModel):
+class CouponRenewalOut(Model):
     license: LicenseOut
     coupon: LicenseOut
 
 
-def renewal_options_out(options: RenewalOptions) -> RenewalOptionsOut:
+def renewal_options_out(options: "RenewalOptions") -> RenewalOptionsOut:
     license, coupon = options.license, options.coupon
     return RenewalOptionsOut(
         license_key=license.key,
@@ -82,11 +82,11 @@ def renewal_options_out(options: RenewalOptions) -> RenewalOptionsOut:
     )
 
 
-def _terms_out(terms: list[Term]) -> list[RenewOptionOut]:
+def _terms_out(terms: "list[Term]") -> list[RenewOptionOut]:
     return [RenewOptionOut(years=t.years, price=t.price, expires_at=iso(t.expires_at)) for t in terms]
 
 
-def coupon_renewal_out(renewal: CouponRenewal, now: datetime) -> CouponRenewalOut:
+def coupon_renewal_out(renewal: "CouponRenewal", now: datetime) -> CouponRenewalOut:
     return CouponRenewalOut(
         license=license_out(renewal.license, now), coupon=license_out(renewal.coupon, now)
     )

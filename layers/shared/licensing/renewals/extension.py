@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from licensing.contracts.events import LicenseRenewed
+from licensing.contracts.licenses import LicenseRenewed
 from licensing.core.clock import iso
 from licensing.licenses import repository as license_repo
 from licensing.renewals.rules import renewed_expiry

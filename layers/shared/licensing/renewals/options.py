@@ -3,8 +3,8 @@ the coupon renew-with-coupon would take now; two DynamoDB calls."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from licensing.catalog.catalog import Catalog, Product, load_catalog
 from licensing.core.money import Money
@@ -13,31 +13,28 @@ from licensing.licenses import repository as license_repo
 from licensing.licenses.errors import LicenseNotFound
 from licensing.licenses.keys import normalize_key
 from licensing.partners.errors import PartnerNotFound
-from licensing.renewals.rules import check_renewable, renewal_quote, renewed_expiry, upgrade_path
+from licensing.renewals.rules import check_renewable, renewed_expiry
+from licensing.renewals.terms import renewal_quote, upgrade_path
 from licensing.store.table import LicenseItem, PartnerItem
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     years: int
     price: Money
     expires_at: datetime  # the expiry if paid now
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(NamedTuple):
     product: str
     terms: list[Term]
 
 
-@dataclass(frozen=True, slots=True)
-class CouponOption:
+class CouponOption(NamedTuple):
     coupon: LicenseItem
     expires_at: datetime  # the expiry if redeemed now
 
 
-@dataclass(frozen=True, slots=True)
-class RenewalOptions:
+class RenewalOptions(NamedTuple):
     license: LicenseItem
     direct_purchase: bool  # False: the partner buys through its distributor (paid renewal is 403)
     terms: list[Term]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing.catalog.catalog import load_catalog
-from licensing.contracts.events import LicenseRenewed
+from licensing.contracts.licenses import LicenseRenewed
 from licensing.core.errors import Conflict
 from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
@@ -19,7 +19,8 @@ from licensing.partners.distributors import ensure_direct_purchase
 from licensing.renewals.api import RenewRequest
 from licensing.renewals.extension import add_extension
 from licensing.renewals.options import license_with_partner
-from licensing.renewals.rules import check_renewable, renewal_quote, target_product
+from licensing.renewals.rules import check_renewable
+from licensing.renewals.terms import renewal_quote, target_product
 from licensing.store.idempotency import RECORD, IdempotentRequest
 from licensing.store.table import OrderItem
 from licensing.store.transactions import Transaction

@@ -1,4 +1,5 @@
-"""Renewal rules shared by paid renewals, migrations and renew-with-coupon (pure, no AWS).
+"""Renewal rules shared by paid renewals, migrations and renew-with-coupon (pure, no AWS): what can be
+renewed, from when the new term runs, and which coupon may renew a license.
 
 A renewal extends the term from the current expiry while the license is still valid, and from the
 moment it is paid (or the coupon redeemed) once it has expired: no paid time is lost and no expired gap
@@ -8,15 +9,12 @@ is charged.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from licensing.catalog.catalog import Catalog
-from licensing.catalog.pricing import Quote, quote
 from licensing.core.clock import add_months
 from licensing.licenses.errors import LicenseLapsed, LicenseRedeemed, LicenseRevoked
 from licensing.licenses.lifecycle import LicenseStatus, status_of
-from licensing.renewals.errors import CouponMismatch, CouponNotAvailable, InvalidMigration, NotActivated
+from licensing.renewals.errors import CouponMismatch, CouponNotAvailable, NotActivated
 
 if TYPE_CHECKING:
     from licensing.store.table import LicenseItem
@@ -40,47 +38,6 @@ def renewed_expiry(license: LicenseItem, months: int, now: datetime) -> datetime
     current = license.expires_at
     start = current if current is not None and current > now else now
     return add_months(start, months)
-
-
-def upgrade_path(catalog: Catalog, product_id: str) -> list[str]:
-    """Every edition reachable from `product_id` through `upgrades_to`, nearest first."""
-    path: list[str] = []
-    frontier = list(catalog.product(product_id).upgrades_to)
-    while frontier:
-        target = frontier.pop(0)
-        if target not in path and target != product_id:
-            path.append(target)
-            frontier.extend(catalog.product(target).upgrades_to)
-    return path
-
-
-def target_product(catalog: Catalog, license: LicenseItem, migrate_to: str | None) -> str:
-    """The edition a renewal buys: the license's own, or a valid migration target."""
-    if migrate_to is None:
-        return str(license.product)
-    allowed = upgrade_path(catalog, license.product)
-    if migrate_to not in allowed:
-        choices = ", ".join(allowed) or "none"
-        raise InvalidMigration(
-            f"A {license.product} license can migrate to: {choices}; not to '{migrate_to}'.",
-            allowed=allowed,
-        )
-    return migrate_to
-
-
-def renewal_quote(
-    catalog: Catalog, *, currency: str, partner_discount: Decimal, product_id: str, devices: int, years: int
-) -> Quote:
-    """One license's renewal at the partner's discount (a renewal is never a volume order)."""
-    return quote(
-        catalog,
-        product_id=product_id,
-        devices=devices,
-        years=years,
-        licenses=1,
-        currency=currency,
-        partner_discount=partner_discount,
-    )
 
 
 def check_coupon_for(coupon: LicenseItem, license: LicenseItem, now: datetime) -> None:

@@ -10,11 +10,10 @@ as the first one did instead of spending another coupon.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from licensing.contracts.events import CouponRedeemed
+from licensing.contracts.licenses import CouponRedeemed
 from licensing.core.errors import Conflict
 from licensing.core.ownership import owned_by
 from licensing.infra.bus import publish
@@ -36,8 +35,7 @@ LICENSE_ATTEMPTS = 3  # reads of a license that keeps changing between our read 
 MAX_ATTEMPTS = 200  # a bound for the Lambda's sake; coupons running out ends the loop long before
 
 
-@dataclass(frozen=True, slots=True)
-class CouponRenewal:
+class CouponRenewal(NamedTuple):
     license: LicenseItem  # as renewed
     coupon: LicenseItem  # as redeemed
 

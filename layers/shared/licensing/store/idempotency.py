@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -38,8 +37,7 @@ def pk(partner_id: str, key: str) -> str:
     return f"IDEMPOTENCY#{partner_id}#{key}"
 
 
-@dataclass(frozen=True, slots=True)
-class IdempotentRequest:
+class IdempotentRequest(NamedTuple):
     partner_id: str
     key: str | None  # None: the client sent no Idempotency-Key
     fingerprint: str

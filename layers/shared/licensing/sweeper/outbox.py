@@ -13,12 +13,12 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
-from licensing.contracts.events import (
+from licensing.contracts.base import EventDetail
+from licensing.contracts.sweeper import (
     CouponDeadlineWarning,
     CouponLapsed,
     DigestLicense,
     EndCustomerExpiryNotice,
-    EventDetail,
     LicenseExpired,
     PartnerRenewalDigest,
     RenewalReminderDue,

@@ -9,8 +9,8 @@ while every transition is still recorded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from licensing.partners.reminders import COUPON_WARNING_DAYS, END_CUSTOMER_NOTICE_DAYS
 
@@ -18,8 +18,7 @@ REMINDER, NOTICE, EXPIRED = "reminder", "end_customer_notice", "expired"
 WARNING, LAPSED = "coupon_warning", "lapsed"
 
 
-@dataclass(frozen=True, slots=True)
-class Owed:
+class Owed(NamedTuple):
     kind: str  # REMINDER, NOTICE, EXPIRED, WARNING or LAPSED
     days: int = 0  # the threshold of a reminder or a warning
 
@@ -28,17 +27,15 @@ class Owed:
         return f"{self.kind}:{self.days}" if self.kind in (REMINDER, WARNING) else self.kind
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
+class Visit(NamedTuple):
     send: list[Owed]  # notices and transitions to emit now
     done: list[str]  # every marker done for this term after the visit (sent or skipped as stale)
     next_due: datetime | None  # None: nothing more to do for this term
 
 
-@dataclass(frozen=True, slots=True)
-class _Point:
+class _Point(NamedTuple):
     at: datetime
-    owed: Owed = field(compare=False)
+    owed: Owed
 
 
 def visit(
