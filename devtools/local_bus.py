@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from devtools.gateway import ACCOUNT_ID, REGION, LambdaContext, load_template
-from licensing.infra.bus import SOURCE, DomainEvent, RecordingPublisher
+from licensing.contracts.base import SOURCE, DomainEvent
+from licensing.infra.bus import RecordingPublisher
 from licensing.infra.observability import logger
 
 

@@ -11,6 +11,7 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
+from licensing.contracts.base import SOURCE
 from licensing.infra import bus as event_bus
 from licensing.payments.signatures import sign
 from tests.support.clients import Api, Partner
@@ -27,7 +28,7 @@ def bus_queue(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "QueueArn"
     ]
     boto3.client("events").put_rule(
-        Name="all-licensing", EventBusName=bus, EventPattern=json.dumps({"source": [event_bus.SOURCE]})
+        Name="all-licensing", EventBusName=bus, EventPattern=json.dumps({"source": [SOURCE]})
     )
     boto3.client("events").put_targets(
         Rule="all-licensing", EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}]

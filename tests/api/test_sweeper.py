@@ -26,9 +26,10 @@ import boto3
 import pytest
 
 from devtools.gateway import LambdaContext, LocalGateway
+from licensing.contracts.base import DomainEvent
 from licensing.core.clock import iso
 from licensing.infra import bus
-from licensing.infra.bus import DomainEvent, RecordingPublisher
+from licensing.infra.bus import RecordingPublisher
 from licensing.licenses.index import DUE_SHARDS
 from licensing.licenses.keys import generate_key
 from licensing.store.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem

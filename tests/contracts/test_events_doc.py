@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from devtools.events_doc import build
 from devtools.gateway import LambdaContext, LocalGateway
+from licensing.contracts.base import DomainEvent
 from licensing.contracts.events import (
     EVENT_DETAILS,
     EVENTS,
@@ -25,7 +26,7 @@ from licensing.contracts.events import (
     OrderPlaced,
 )
 from licensing.core.clock import iso
-from licensing.infra.bus import DomainEvent, RecordingPublisher
+from licensing.infra.bus import RecordingPublisher
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.paths import REPO_ROOT
 from tests.support.table import unowned_key

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from licensing.infra.bus import DomainEvent
+from licensing.contracts.base import DomainEvent
 from licensing.store.table import SweepStateItem
 from licensing.sweeper import repository as sweeps
 from tests.support.clients import Api, Partner, WebhookSender

@@ -1,18 +1,19 @@
-"""What every domain event's `detail` shares: the `EventDetail` base (strict, built on first use) and the
-annotated types of its fields. The events themselves are in the module of the context that publishes
-them; `licensing.contracts.events` lists them all.
+"""What every domain event shares: the envelope the bus sends (`DomainEvent`, from `SOURCE`), the
+`EventDetail` base of its detail (strict, built on first use) and the annotated types of its fields. The
+events themselves are in the module of the context that publishes them; `licensing.contracts.events`
+lists them all.
 
 EventBridge delivers `{"event_id": ..., **detail}` as the event's `detail`; each model describes that
 whole object, `event_id` included. The docstring of a model is its one-line description, `published_by`
 names the functions that publish it, and `event_id_format` says what its stable id is made of.
 """
 
-from typing import Annotated, ClassVar
+import json
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from licensing.infra.bus import DomainEvent
-
+SOURCE = "partner-licensing"  # every event's EventBridge `source`
 _SYMBOL = "[0-9A-HJKMNP-TV-Z]"  # Crockford base32, as in licensing.core.ids.CROCKFORD
 
 Timestamp = Annotated[
@@ -43,6 +44,22 @@ Devices = Annotated[int, Field(ge=1, description="Device limit")]
 ThresholdDays = Annotated[int, Field(ge=1, description="The threshold reached, in days before the date")]
 CustomerRef = Annotated[str, Field(description="The partner's own reference for the customer")]
 KeyList = Annotated[list[LicenseKey], Field(description="License keys")]
+
+
+class DomainEvent(NamedTuple):
+    """An event as the bus sends it: `detail-type`, the stable id and the rest of the detail."""
+
+    detail_type: str
+    event_id: str
+    detail: dict[str, Any]
+
+    def as_entry(self, bus_name: str) -> dict[str, Any]:
+        return {
+            "Source": SOURCE,
+            "DetailType": self.detail_type,
+            "Detail": json.dumps({"event_id": self.event_id, **self.detail}),
+            "EventBusName": bus_name,
+        }
 
 
 class EventDetail(BaseModel):

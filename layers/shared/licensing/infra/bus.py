@@ -1,6 +1,6 @@
 """The EventBridge bus: domain events, published after the state change they describe committed.
 
-Events are built from the typed models of `licensing.contracts.events` (the published schemas) and sent
+Events are built from the typed models of `licensing.contracts` (the published schemas) and sent
 here as `DomainEvent` envelopes. Each carries a stable `event_id` (derived from what it is about) so
 consumers can deduplicate EventBridge's at-least-once delivery. The publisher is swappable: the dev
 server and the tests record events in memory instead of calling AWS.
@@ -8,33 +8,17 @@ server and the tests record events in memory instead of calling AWS.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from licensing.infra.observability import logger
 
 if TYPE_CHECKING:
-    from licensing.contracts.base import EventDetail
+    from licensing.contracts.base import DomainEvent, EventDetail
 
-SOURCE = "partner-licensing"
 PUT_EVENTS_BATCH = 10
 PUT_EVENTS_BYTES = 256 * 1024  # EventBridge's limit for one entry and for one PutEvents request
-
-
-class DomainEvent(NamedTuple):
-    detail_type: str
-    event_id: str
-    detail: dict[str, Any]
-
-    def as_entry(self, bus_name: str) -> dict[str, Any]:
-        return {
-            "Source": SOURCE,
-            "DetailType": self.detail_type,
-            "Detail": json.dumps({"event_id": self.event_id, **self.detail}),
-            "EventBusName": bus_name,
-        }
 
 
 class Publisher(Protocol):
