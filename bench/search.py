@@ -16,10 +16,10 @@ from bench.report import markdown_table, number
 from bench.world import BenchError, Partner, World
 from devtools.gateway import LambdaContext, api_event
 from licensing.core import clock
+from licensing.core.search import key_variants, matcher
 from licensing.licenses import repository as license_repo
 from licensing.licenses.keys import generate_key
 from licensing.licenses.lifecycle import activation_deadline
-from licensing.search import key_variants, matcher
 from licensing.store.table import LicenseItem
 
 LICENSES = 50_000

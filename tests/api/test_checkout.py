@@ -212,3 +212,16 @@ def test_expired_idempotency_record_no_longer_holds_the_key(partner: Partner, fr
     second = partner.order(idempotency_key="day-old").json()
     assert second["id"] != first["id"]
     assert order_count(partner.api) == 2
+
+
+def test_a_record_without_a_result_holds_its_key_and_answers_409(partner: Partner) -> None:
+    """A record kept by the version before results were (the HTTP answer instead) still holds its key for
+    the day: a retry is refused with a clear problem, never answered with another order or a 500."""
+    from licensing.store.table import IdempotencyItem
+
+    partner.order(idempotency_key="kept-by-the-old-version")
+    (record,) = [item for item in IdempotencyItem.scan() if item.PK.endswith("#kept-by-the-old-version")]
+    record.update(actions=[IdempotencyItem.result.remove()])
+
+    assert_problem(partner.order(idempotency_key="kept-by-the-old-version"), 409, "CONFLICT")
+    assert order_count(partner.api) == 1

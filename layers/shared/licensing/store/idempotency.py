@@ -94,4 +94,6 @@ class IdempotentRequest(NamedTuple):
             return None
         if record.request_hash != self.fingerprint:
             raise IdempotencyKeyReused("This Idempotency-Key was first used with a different request body.")
+        if record.result is None:  # a record written before results were kept: it holds the key, no answer
+            raise FirstRequestWins("This Idempotency-Key was used within the last day; use a new one.")
         return dict(record.result)

@@ -245,7 +245,7 @@ class PaymentEventItem(BaseItem, discriminator="PaymentEvent"):
 
 class IdempotencyItem(BaseItem, discriminator="IdempotencyRecord"):
     request_hash = UnicodeAttribute()
-    result = JSONAttribute()  # a snapshot of the domain result the first request produced
+    result = JSONAttribute(null=True)  # a snapshot of the domain result the first request produced
     order_id = UnicodeAttribute(null=True)
     created_at = IsoDateTimeAttribute()
     ttl = NumberAttribute()
@@ -313,13 +313,21 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
 ModelT = TypeVar("ModelT", bound=Model)
 
 
+# What a snapshot leaves out: the keys and what an item derives for the indexes and the sweeper.
+_DERIVED = {"PK", "SK", "entity", "row", "sweep_term", "sweep_done", "due_at"}
+
+
 def snapshot(item: Model) -> dict[str, Any]:
-    """An item's attributes as plain JSON values (for an Idempotency-Key record's result)."""
-    return item.to_simple_dict()
+    """An item's own attributes as plain JSON values (for an Idempotency-Key record's result)."""
+    return {
+        name: value
+        for name, value in item.to_simple_dict().items()
+        if name not in _DERIVED and not name.startswith("GSI")
+    }
 
 
 def restore(model: type[ModelT], data: dict[str, Any]) -> ModelT:
-    """The item a snapshot was taken of, attribute for attribute."""
+    """The item a snapshot was taken of, its own attributes (not stored again: answered from)."""
     item = model()
     item.from_simple_dict(data)
     return item
