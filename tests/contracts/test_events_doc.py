@@ -1,4 +1,4 @@
-"""docs/events.md is generated from licensing.schemas.events; it must be current, and the events the
+"""docs/events.md is generated from licensing.contracts; it must be current, and the events the
 functions really publish (a flow through the API, then the sweeper a year on) must match those schemas:
 fields, types, nullability, the event_id's format and the functions that publish them."""
 
