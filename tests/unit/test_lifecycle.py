@@ -30,6 +30,8 @@ class Dates:
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     redeemed_at: datetime | None = None
+    suspended_at: datetime | None = None
+    ends_at: datetime | None = None
 
 
 def coupon(purchased: datetime = PURCHASED) -> Dates:
@@ -56,6 +58,8 @@ def test_status_values_are_the_api_strings() -> None:
         "lapsed",
         "redeemed",
         "revoked",
+        "suspended",
+        "cancelled",
     }
     assert LicenseStatus.ACTIVE == "active"
 

@@ -29,11 +29,12 @@ DUE_SHARDS = 4  # each day's due items are spread over this many GSI4 partitions
 ROW_FIELDS = (
     "product", "devices", "term_months", "partner_id", "order_id", "purchased_at",
     "activation_deadline", "activated_at", "expires_at", "workspace_id", "customer_ref", "note",
-    "revoked_at", "redeemed_at", "version", "redeemed_for", "renewed_at",
+    "revoked_at", "redeemed_at", "version", "redeemed_for", "renewed_at", "plan", "suspended_at",
+    "cancelled_at", "ends_at",
 )  # fmt: skip
 _DATES = {
     "purchased_at", "activation_deadline", "activated_at", "expires_at", "revoked_at", "redeemed_at",
-    "renewed_at",
+    "renewed_at", "suspended_at", "cancelled_at", "ends_at",
 }  # fmt: skip
 # The fields that decide whether a license is an auto-pickable coupon, and where it sorts.
 COUPON_FIELDS = ("key", "partner_id", "product", "devices", "activation_deadline", "note")

@@ -18,6 +18,8 @@ class LicenseStatus(StrEnum):
     LAPSED = "lapsed"
     REDEEMED = "redeemed"
     REVOKED = "revoked"
+    SUSPENDED = "suspended"  # a monthly license, stopped until reinstated
+    CANCELLED = "cancelled"  # a monthly license, from the end of the day it was cancelled
 
 
 class LicenseDates(Protocol):
@@ -31,6 +33,10 @@ class LicenseDates(Protocol):
     def revoked_at(self) -> datetime | None: ...
     @property
     def redeemed_at(self) -> datetime | None: ...
+    @property
+    def suspended_at(self) -> datetime | None: ...
+    @property
+    def ends_at(self) -> datetime | None: ...
 
 
 def status_of(license: LicenseDates, now: datetime) -> LicenseStatus:
@@ -40,6 +46,10 @@ def status_of(license: LicenseDates, now: datetime) -> LicenseStatus:
         return LicenseStatus.REDEEMED
     if license.activated_at is None:
         return LicenseStatus.LAPSED if now >= license.activation_deadline else LicenseStatus.UNUSED
+    if license.ends_at is not None and now >= license.ends_at:
+        return LicenseStatus.CANCELLED
+    if license.suspended_at is not None:
+        return LicenseStatus.SUSPENDED
     expired = license.expires_at is not None and now >= license.expires_at
     return LicenseStatus.EXPIRED if expired else LicenseStatus.ACTIVE
 

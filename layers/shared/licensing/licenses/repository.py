@@ -20,6 +20,7 @@ from pynamodb.expressions.update import Action
 from licensing.core.clock import iso
 from licensing.core.ids import ulid
 from licensing.licenses import index
+from licensing.licenses.monthly import billing_keys
 from licensing.partners import repository as partner_repo
 from licensing.store.table import BaseItem, HistoryItem, LicenseItem, PartnerItem, set_or_remove
 from licensing.store.transactions import Transaction, chunks
@@ -169,6 +170,7 @@ def initial(license: LicenseItem, now: datetime) -> LicenseItem:
     values = _values(license) | {"version": 1}
     license.row = index.row_of(values)
     license.GSI3PK, license.GSI3SK = index.coupon_keys(values) or (None, None)
+    license.GSI5PK, license.GSI5SK = billing_keys(values) or (None, None)
     for name, value in (index.schedule(values, now) or {}).items():
         setattr(license, name, value)
     return license
@@ -184,8 +186,14 @@ def after_change(license: LicenseItem, now: datetime, **changes: Any) -> list[Ac
         if keys
         else [LicenseItem.GSI3PK.remove(), LicenseItem.GSI3SK.remove()]
     )
+    billed = billing_keys(values)
+    billing: list[Action] = (
+        [LicenseItem.GSI5PK.set(billed[0]), LicenseItem.GSI5SK.set(billed[1])]
+        if billed
+        else [LicenseItem.GSI5PK.remove(), LicenseItem.GSI5SK.remove()]
+    )
     schedule = set_or_remove(LicenseItem, index.schedule(values, now) or {})
-    return [LicenseItem.row.set(index.row_of(values)), *coupon, *schedule]
+    return [LicenseItem.row.set(index.row_of(values)), *coupon, *billing, *schedule]
 
 
 def _values(license: LicenseItem) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The single table: connection settings, custom attributes and the PynamoDB models.
 
 Key design (see docs/data-model.md): every entity has `PK`/`SK`; a partner's orders and API keys are
-listed on `GSI1`, its licenses on the compact `GSI2`, the coupons renew-with-coupon may pick on `GSI3`.
+listed on `GSI1`, its licenses on the compact `GSI2`, the coupons renew-with-coupon may pick on `GSI3`,
+when the sweeper next looks at a license on `GSI4`, and what the monthly billing run reads on `GSI5`.
 """
 
 from __future__ import annotations
@@ -121,6 +122,21 @@ class DueIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-cal
     GSI4SK = UnicodeAttribute(range_key=True)
 
 
+class MonthlyBillingIndex(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
+    """GSI5 (sparse): the partners with monthly billing (`GSI5PK=MONTHLY_PARTNERS`, `GSI5SK=<partner id>`)
+    and each one's activated monthly licenses (`GSI5PK=PARTNER#<id>#MONTHLY`, `GSI5SK=<last day>#<key>`,
+    the last day being `9999-12-31` while not cancelled), so a month's run reads only what it bills."""
+
+    class Meta:
+        index_name = "GSI5"
+        projection = IncludeProjection(
+            ["row", "entity", "usage", "currency", "discount_percent", "name", "email"]
+        )
+
+    GSI5PK = UnicodeAttribute(hash_key=True)
+    GSI5SK = UnicodeAttribute(range_key=True)
+
+
 class PartnerItem(BaseItem, discriminator="Partner"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -133,6 +149,10 @@ class PartnerItem(BaseItem, discriminator="Partner"):
     created_at = IsoDateTimeAttribute()
     updated_at = IsoDateTimeAttribute()
     version = VersionAttribute()
+    # set once the partner has monthly billing (and kept: its monthly licenses are billed until they end)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+    monthly_billing = MonthlyBillingIndex()
 
 
 class ApiKeyItem(BaseItem, discriminator="ApiKey"):
@@ -150,12 +170,13 @@ class ApiKeyItem(BaseItem, discriminator="ApiKey"):
 class OrderItem(BaseItem, discriminator="Order"):
     id = UnicodeAttribute()
     partner_id = UnicodeAttribute()
-    type = UnicodeAttribute()
+    type = UnicodeAttribute()  # new, bulk, renewal or monthly_statement
     billing = UnicodeAttribute()
+    plan = UnicodeAttribute(null=True)  # annual (None on orders placed before plans existed) or monthly
     status = UnicodeAttribute()
-    product = UnicodeAttribute()
-    devices = NumberAttribute()
-    years = NumberAttribute()
+    product = UnicodeAttribute(null=True)  # None on a monthly statement (its lines name the products)
+    devices = NumberAttribute(null=True)
+    years = NumberAttribute(null=True)  # None on a monthly plan's order and a statement
     licenses = NumberAttribute()
     currency = UnicodeAttribute()
     list_price_per_license = NumberAttribute()
@@ -174,6 +195,13 @@ class OrderItem(BaseItem, discriminator="Order"):
     refund_event_id = UnicodeAttribute(null=True)
     renews_license = UnicodeAttribute(null=True)  # a renewal order: the key it extends
     previous_product = UnicodeAttribute(null=True)  # a renewal that migrates: the edition it leaves
+    # ---- offers (licensing.offers): the offer an order was bought through
+    offer_id = UnicodeAttribute(null=True)
+    # ---- distributors (licensing.partners.distributors): who placed an order for the partner
+    placed_by = UnicodeAttribute(null=True)
+    # ---- monthly statements (licensing.billing): the month billed and the statement's lines
+    month = UnicodeAttribute(null=True)  # 2026-11
+    statement = JSONAttribute(null=True)
     GSI1PK = UnicodeAttribute()
     GSI1SK = UnicodeAttribute()
     partner_index = PartnerListIndex()
@@ -205,6 +233,15 @@ class LicenseItem(BaseItem, discriminator="License"):
     redeemed_at = IsoDateTimeAttribute(null=True)
     redeemed_for = UnicodeAttribute(null=True)  # a redeemed coupon: the license it renewed
     renewed_at = IsoDateTimeAttribute(null=True)
+    # a monthly plan's license (licensing.licenses.monthly): no expiry once activated, billed for use
+    plan = UnicodeAttribute(null=True)  # None: annual; "monthly"
+    suspended_at = IsoDateTimeAttribute(null=True)  # present while suspended
+    cancelled_at = IsoDateTimeAttribute(null=True)  # when the partner cancelled it
+    ends_at = IsoDateTimeAttribute(null=True)  # a cancelled license ends at the next UTC midnight
+    # What it was billable for: [start, end, devices] periods in Unix seconds, end None while open. A
+    # period closes at a suspension, a device change or the end; it opens at activation, reinstatement
+    # and a device change (see licensing.licenses.monthly; device-days in licensing.billing).
+    usage = JSONAttribute(null=True)
     version = VersionAttribute()
     # derived from the fields above on every write (licensing.licenses.index)
     row = UnicodeAttribute(null=True)
@@ -221,6 +258,9 @@ class LicenseItem(BaseItem, discriminator="License"):
     partner_licenses = PartnerLicensesIndex()
     partner_coupons = PartnerCouponsIndex()
     due_index = DueIndex()
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+    monthly_billing = MonthlyBillingIndex()
 
 
 class HistoryItem(BaseItem, discriminator="LicenseHistory"):
@@ -308,6 +348,15 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
     days = NumberAttribute(default=0)
     detail = JSONAttribute()
     created_at = IsoDateTimeAttribute()
+
+
+# ---------------------------------------------------------------- offers and discount requests (licensing.offers)
+
+
+# ---------------------------------------------------------------- distributors (licensing.partners)
+
+
+# ---------------------------------------------------------------- monthly billing (licensing.billing)
 
 
 ModelT = TypeVar("ModelT", bound=Model)
