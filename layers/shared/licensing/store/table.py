@@ -350,7 +350,7 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
     created_at = IsoDateTimeAttribute()
 
 
-# ---------------------------------------------------------------- offers and discount requests (licensing.offers)
+# ------------------------------------------------ offers and discount requests (licensing.offers)
 
 
 # ---------------------------------------------------------------- distributors (licensing.partners)
