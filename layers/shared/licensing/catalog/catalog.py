@@ -58,6 +58,7 @@ class Catalog(_Frozen):
     currencies: tuple[str, ...]
     products: dict[str, Product]
     volume_tiers: tuple[VolumeTier, ...]
+    minimum_monthly_charge: dict[str, int]  # a monthly statement's total is never below it
 
     @model_validator(mode="after")
     def _consistent(self) -> "Catalog":
@@ -75,6 +76,10 @@ class Catalog(_Frozen):
             ]
             if found := [p for p in problems if p]:
                 raise ValueError(f"product {product.id}: {'; '.join(found)}")
+        if set(self.minimum_monthly_charge) != currencies or any(
+            amount < 0 for amount in self.minimum_monthly_charge.values()
+        ):
+            raise ValueError("minimum_monthly_charge: one amount >= 0 per currency")
         thresholds = [tier.min_licenses for tier in self.volume_tiers]
         if thresholds != sorted(set(thresholds)):
             raise ValueError("volume_tiers must have increasing min_licenses")
@@ -86,6 +91,12 @@ class Catalog(_Frozen):
         except KeyError:
             known = ", ".join(sorted(self.products))
             raise UnknownProduct(f"Unknown product '{product_id}'; the catalog has {known}.") from None
+
+    def minimum_charge(self, currency: str) -> int:
+        try:
+            return self.minimum_monthly_charge[currency]
+        except KeyError:
+            raise UnsupportedCurrency(f"The catalog has no minimum monthly charge in {currency}.") from None
 
     def volume_percent(self, licenses: int) -> Decimal:
         """The largest tier whose threshold the order reaches, or zero."""

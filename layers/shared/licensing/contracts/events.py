@@ -4,6 +4,7 @@ is the `detail-type`; each model lives with the context that publishes it, so a 
 own events."""
 
 from licensing.contracts.base import EventDetail
+from licensing.contracts.billing import MonthlyStatementIssued
 from licensing.contracts.licenses import CouponRedeemed, LicenseActivated, LicenseClaimed, LicenseRenewed
 from licensing.contracts.orders import OrderPlaced
 from licensing.contracts.payments import (
@@ -39,6 +40,7 @@ EVENTS: tuple[type[EventDetail], ...] = (
     CouponDeadlineWarning,
     LicenseExpired,
     CouponLapsed,
+    MonthlyStatementIssued,
 )
 
 EVENT_DETAILS: dict[str, type[EventDetail]] = {model.__name__: model for model in EVENTS}

@@ -23,6 +23,7 @@ RENDERERS: dict[str, Renderer] = {
     "PartnerRenewalDigest": templates.renewal_digest,
     "CouponDeadlineWarning": templates.coupon_deadline_warning,
     "EndCustomerExpiryNotice": templates.end_customer_expiry,
+    "MonthlyStatementIssued": templates.monthly_statement,
 }
 
 

@@ -1,4 +1,5 @@
-"""The e-mails the notifier sends, rendered from the sweeper's events: pure functions, no AWS.
+"""The e-mails the notifier sends, rendered from the sweeper's and the billing run's events: pure
+functions, no AWS.
 
 Each renderer takes an event's `detail` and the partner's name and returns a plain-text notice. Dates are
 shown as UTC calendar dates; "days left" counts calendar days from the sweeper's run.
@@ -76,6 +77,23 @@ def end_customer_expiry(detail: Mapping[str, Any], partner_name: str) -> Notice:
         f"your license {key} ({product}){workspace} expires on {expires_on}. After that date your devices "
         "are no longer protected.\n\n"
         f"To renew it, please contact {partner_name}, who sold it to you.\n"
+    )
+    return Notice(subject, text)
+
+
+def monthly_statement(detail: Mapping[str, Any], partner_name: str) -> Notice:
+    """The partner's statement for a month of monthly licenses, with what to pay and how."""
+    total = detail["total"]
+    amount = f"{int(total['amount']) // 100}.{int(total['amount']) % 100:02d} {total['currency']}"
+    lines = int(detail["lines"])
+    minimum = " (the minimum monthly charge)" if detail.get("minimum_applied") else ""
+    subject = f"Your statement for {detail['month']}: {amount}"
+    text = (
+        f"Hello {partner_name},\n\n"
+        f"your statement for {detail['month']} is ready: {lines} license{'' if lines == 1 else 's'}, "
+        f"{int(detail['device_days'])} device-days, {amount}{minimum}.\n\n"
+        f"It is order {detail['order_id']} in your order history (GET /v1/orders/{detail['order_id']}), "
+        "with a line per license; pay it with that order id as the payment reference.\n"
     )
     return Notice(subject, text)
 

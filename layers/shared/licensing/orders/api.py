@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
+from licensing.billing.api import StatementOut, statement_out
 from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
 from licensing.core.clock import iso
 from licensing.core.money import Money
@@ -43,11 +44,11 @@ class RenewalOut(Model):
 
 class OrderOut(Model):
     id: str
-    type: Literal["new", "bulk", "renewal"]
+    type: Literal["new", "bulk", "renewal", "monthly_statement"]
     status: str
-    product: str
-    devices: int
-    years: int
+    product: str | None  # None on a monthly statement (its lines name the products)
+    devices: int | None
+    years: int | None
     licenses: int
     customer_ref: str | None
     price_per_license: Money
@@ -59,6 +60,7 @@ class OrderOut(Model):
     licenses_used: int
     licenses_unused: int
     renewal: RenewalOut | None = None
+    statement: StatementOut | None = None
 
 
 class OrderPage(Model):
@@ -69,15 +71,17 @@ class OrderPage(Model):
 def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOut:
     currency = order.currency
     payment_status = (
-        "billed_monthly" if order.billing == "monthly" else _PAYMENT_STATUS[OrderStatus(order.status)]
+        "billed_monthly"
+        if order.billing == "monthly" and order.type != "monthly_statement"  # a statement is paid
+        else _PAYMENT_STATUS[OrderStatus(order.status)]
     )
     return OrderOut(
         id=order.id,
         type=order.type,  # type: ignore[arg-type]
         status=order.status,
         product=order.product,
-        devices=int(order.devices),
-        years=int(order.years),
+        devices=None if order.devices is None else int(order.devices),
+        years=None if order.years is None else int(order.years),
         licenses=int(order.licenses),
         customer_ref=order.customer_ref,
         price_per_license=Money(int(order.price_per_license), currency),
@@ -99,6 +103,9 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         else RenewalOut(
             license_key=order.renews_license, product=order.product, previous_product=order.previous_product
         ),
+        statement=statement_out(str(order.month), order.statement, currency)
+        if order.type == "monthly_statement" and order.statement
+        else None,
     )
 
 

@@ -13,7 +13,7 @@ from licensing.orders.errors import OrderNotFound
 from licensing.orders.status import OrderStatus
 from licensing.store.table import OrderItem, OrderUsageItem
 
-TYPES = ("new", "bulk", "renewal")
+TYPES = ("new", "bulk", "renewal", "monthly_statement")
 STATUSES = tuple(status.value for status in OrderStatus)
 
 

@@ -9,6 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from licensing.core.errors import VersionConflict
 from licensing.core.ids import plausible
+from licensing.licenses.monthly import MONTHLY, MONTHLY_PARTNERS
 from licensing.partners.errors import PartnerNotFound
 from licensing.store.table import PartnerItem, set_or_remove
 
@@ -31,6 +32,8 @@ def get(partner_id: str) -> PartnerItem:
 
 def create(partner: PartnerItem) -> PartnerItem:
     partner.PK, partner.SK = pk(partner.id), SK
+    if partner.billing == MONTHLY:  # listed for the billing run (GSI5)
+        partner.GSI5PK, partner.GSI5SK = MONTHLY_PARTNERS, partner.id
     try:
         partner.save(condition=PartnerItem.PK.does_not_exist())
     except PutError as error:  # a ULID collision is not a user error; surface it
@@ -41,6 +44,8 @@ def create(partner: PartnerItem) -> PartnerItem:
 def update(partner: PartnerItem, changes: dict[str, Any], now: datetime) -> PartnerItem:
     """Apply `changes` (attribute -> value, None removes) if nobody changed the partner meanwhile."""
     actions = [*set_or_remove(PartnerItem, changes), PartnerItem.updated_at.set(now)]
+    if changes.get("billing") == MONTHLY:  # listed for the billing run; never unlisted (see PartnerItem)
+        actions += [PartnerItem.GSI5PK.set(MONTHLY_PARTNERS), PartnerItem.GSI5SK.set(partner.id)]
     try:
         partner.update(actions=actions, condition=PartnerItem.PK.exists())
     except UpdateError as error:

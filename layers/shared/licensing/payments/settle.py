@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from licensing.billing.statements import MONTHLY_STATEMENT
 from licensing.contracts.payments import LicensesIssued, OrderPaid, PaymentFailed, PaymentMismatch
 from licensing.core.money import Money
 from licensing.infra.bus import publish
@@ -38,6 +39,8 @@ def succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         return _unpaid(event, order, now, outcome=MISMATCH, to_status=OrderStatus.PAYMENT_MISMATCH)
     if order.renews_license:
         return _renewal_paid(event, order, now)
+    if order.type == MONTHLY_STATEMENT:
+        return _statement_paid(event, order, now)
 
     issue = fulfilment.plan(order, now, items_already_in_transaction=2)
     tx = Transaction()
@@ -52,6 +55,20 @@ def succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         return lost
     if not issue.rest or fulfilment.write_rest(order.id, issue.rest, now):
         publish(*announced)  # by the one worker that finished it
+    return FULFILLED
+
+
+def _statement_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
+    """A monthly statement is paid: recorded, and nothing issued (its `licenses` counts its lines)."""
+    tx = Transaction()
+    payment_repo.add_record(tx, ledger.entry(event, now, FULFILLED))
+    order_repo.add_payment_transition(
+        tx, order, to_status=OrderStatus.FULFILLED, event_id=event.id, now=now,
+        payment_id=event.data.payment_id,
+    )  # fmt: skip
+    if (lost := _lost(tx.commit(EVENT, ORDER), event, now)) is not None:
+        return lost
+    publish(_order_paid(order, event.data.payment_id))
     return FULFILLED
 
 

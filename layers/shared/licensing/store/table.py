@@ -359,6 +359,26 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
 # ---------------------------------------------------------------- monthly billing (licensing.billing)
 
 
+class StatementClaimItem(BaseItem, discriminator="StatementClaim"):
+    """`PK=STATEMENT#<partner id>#<month>`: put with the statement's order in one transaction, on the
+    condition that it does not exist yet, so a partner's month is billed once however many runs try."""
+
+    partner_id = UnicodeAttribute()
+    month = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    created_at = IsoDateTimeAttribute()
+
+
+class BillingRunItem(BaseItem, discriminator="BillingRun"):
+    """`PK=BILLING#RUN`, `SK=<month>`: how far the month's run got (the last partner id it finished, in
+    GSI5 order), and when it finished all of them."""
+
+    last_partner = UnicodeAttribute(null=True)
+    statements = NumberAttribute(default=0)
+    completed_at = IsoDateTimeAttribute(null=True)
+    updated_at = IsoDateTimeAttribute(null=True)
+
+
 ModelT = TypeVar("ModelT", bound=Model)
 
 

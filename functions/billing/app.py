@@ -1,0 +1,35 @@
+"""MSP billing for partners: a month's device-days and charges (live or closed), as JSON and as CSV."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from licensing.billing import live
+from licensing.billing.api import UsageOut, usage_csv, usage_out
+from licensing.core import clock
+from licensing.http.resolver import api_handler, create_app, principal
+
+app = create_app()
+
+Month = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (UTC); default: the current month"),
+]
+
+
+@app.get("/v1/billing/usage")
+def get_usage(month: Month = None) -> UsageOut:
+    return usage_out(live.usage_of(principal(app).require_partner(), month, clock.now()))
+
+
+@app.get("/v1/billing/usage.csv")
+def get_usage_csv(month: Month = None) -> Response[str]:
+    found = live.usage_of(principal(app).require_partner(), month, clock.now())
+    headers = {"Content-Disposition": f'attachment; filename="usage-{found.month}.csv"'}
+    return Response(
+        status_code=200, content_type="text/csv; charset=utf-8", body=usage_csv(found), headers=headers
+    )
+
+
+lambda_handler = api_handler(app)
