@@ -219,3 +219,24 @@ def test_the_scheduled_billing_sample(gateway, monthly_partner, november) -> Non
     event = json.loads((REPO_ROOT / "events" / "scheduled_billing.json").read_text())
     assert event == scheduled(RUN_AT) | {k: event[k] for k in event if k not in scheduled(RUN_AT)}
     assert bill(gateway, RUN_AT)["statements"] == 1
+
+
+def test_the_run_costs_a_bounded_number_of_calls_per_partner(admin, frozen_now, ddb_calls) -> None:
+    frozen_now(RUN_AT)
+    partners = [Partner.create(admin, billing="monthly", name=f"MSP {n}") for n in range(12)]
+    for partner in partners:
+        for _ in range(5):
+            monthly_license(partner.id, opened(None, at(1, 0, month=OCT), 2))
+    ddb_calls.reset()
+    assert billing_run.run(RUN_AT).statements == 12
+    calls = ddb_calls.calls
+    # the checkpoint, the partners' page, then per partner one Query and one transaction, and the
+    # checkpoint every ten partners and at the end
+    assert calls.count("GetItem") == 1
+    assert calls.count("Query") == 1 + 12
+    assert calls.count("TransactWriteItems") == 12
+    assert calls.count("UpdateItem") == 2
+    assert len(calls) == 1 + 13 + 12 + 2
+    ddb_calls.reset()
+    assert billing_run.run(RUN_AT).statements == 0
+    assert ddb_calls.calls == ["GetItem"]  # a finished month
