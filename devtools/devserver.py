@@ -16,6 +16,9 @@ and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, 
   bus in template.yaml (the notifier), which writes the e-mails it would send to `.dev-outbox/`.
 - `POST /dev/sweep` `{"now": "<ISO 8601>"}`: run the sweeper with a scheduled event at that moment (the
   current time without a body) and answer its summary: what it visited and published, per kind.
+- `POST /dev/bill` `{"month": "YYYY-MM"}`: run the monthly billing run with the scheduled event of the
+  1st of the following month at 02:00 UTC (even when that is ahead of the clock) and answer its summary:
+  the statements written, the partners visited, the total per currency, whether it completed.
 """
 
 from __future__ import annotations
@@ -317,6 +320,8 @@ class DevServer:
             return self._pay(parts[2], query, path)
         if method == "POST" and parts == ["dev", "sweep"]:
             return self._sweep(body, path)
+        if method == "POST" and parts == ["dev", "bill"]:
+            return self._bill(body, path)
         if method == "GET" and parts == ["dev", "events"]:
             items = [
                 {"detail_type": event.detail_type, "event_id": event.event_id, "detail": event.detail}
@@ -348,6 +353,29 @@ class DevServer:
         }
         handler = _started(self.gateway).handler("functions.sweeper.app")
         return _json_response(200, handler(event, LambdaContext("sweeper", timeout_ms=900_000)))
+
+    def _bill(self, body: str | bytes | None, path: str) -> HttpResponse:
+        """Play the monthly schedule for a month: the billing run at 02:00 UTC on the 1st after it."""
+        from devtools.gateway import LambdaContext
+        from licensing.billing.usage import Month
+        from licensing.core import clock, errors
+
+        try:
+            request = json.loads(body or "null")
+            month = Month.parse(request["month"])
+        except (ValueError, TypeError, KeyError, errors.DomainError):
+            return _problem(errors.ValidationFailed('Send {"month": "2026-11"} (YYYY-MM).'), path)
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "time": clock.iso(month.end.replace(hour=2)),
+            "resources": ["arn:aws:events:local:000000000000:rule/dev-bill"],
+            "detail": {},
+        }
+        handler = _started(self.gateway).handler("functions.billing_run.app")
+        return _json_response(200, handler(event, LambdaContext("billing_run", timeout_ms=900_000)))
 
     def _pay(self, order_id: str, query: dict[str, list[str]], path: str) -> HttpResponse:
         """Play the payment provider: sign an event for the order and post it to the webhook."""
@@ -403,7 +431,8 @@ class DevServer:
             f"  Demo API key:      {seeded.api_key} (shown once)",
             f"  E-mails:           {os.environ['NOTIFIER_OUTBOX_DIR']} (instead of SES)",
             "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...],",
-            '                     GET /dev/events, POST /dev/sweep {"now": "<ISO time>"} (runs the sweeper)',
+            '                     GET /dev/events, POST /dev/sweep {"now": "<ISO time>"} (runs the sweeper),',
+            '                     POST /dev/bill {"month": "YYYY-MM"} (runs the monthly billing run)',
             "",
             "Try it (bash or zsh):",
             f"  {exports}",

@@ -24,7 +24,14 @@ def period(start: datetime, end: datetime | None, devices: int) -> list[Any]:
     return [seconds(start), None if end is None else seconds(end), devices]
 
 
-def monthly_license(
+def monthly_license(partner_id: str, periods: list[list[Any]], **fields: Any) -> str:
+    """An activated monthly license of the partner with these usage periods, saved (its first opens it)."""
+    license = monthly_item(partner_id, periods, **fields)
+    license.save()
+    return license.key
+
+
+def monthly_item(
     partner_id: str,
     periods: list[list[Any]],
     *,
@@ -33,8 +40,8 @@ def monthly_license(
     workspace_id: str | None = None,
     ends_at: datetime | None = None,
     key: str | None = None,
-) -> str:
-    """An activated monthly license of the partner with these usage periods (its first opens it)."""
+) -> LicenseItem:
+    """The item of an activated monthly license with these usage periods, with its index keys."""
     key = key or generate_key()
     activated = datetime.fromtimestamp(periods[0][0], UTC)
     devices = int(periods[-1][2])
@@ -45,8 +52,7 @@ def monthly_license(
         workspace_id=workspace_id or f"ws-{key[:5]}", customer_ref=customer_ref, plan=MONTHLY,
         usage=periods, ends_at=ends_at, cancelled_at=ends_at - timedelta(hours=1) if ends_at else None,
     )  # fmt: skip
-    license_repo.listed_under(license, partner_id, activated).save()
-    return key
+    return license_repo.listed_under(license, partner_id, activated)
 
 
 def scheduled(now: datetime) -> dict[str, Any]:
