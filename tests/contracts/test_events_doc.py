@@ -27,6 +27,8 @@ from licensing.contracts.events import (
 )
 from licensing.core.clock import iso
 from licensing.infra.bus import RecordingPublisher
+from licensing.licenses.monthly import opened
+from tests.support.billing import monthly_license, scheduled
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.paths import REPO_ROOT
 from tests.support.table import unowned_key
@@ -205,6 +207,14 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
         moment = frozen_now(expiry - timedelta(days=days_before) + timedelta(hours=1))
         event = {"source": "aws.events", "detail-type": "Scheduled Event", "time": iso(moment), "detail": {}}
         assert sweeper(event, LambdaContext("sweeper", timeout_ms=900_000))["complete"]
+
+    # the monthly billing run: a statement for the month of a monthly license's usage
+    monthly_license(monthly_partner.id, opened(None, frozen_now() - timedelta(days=40), 2))
+    statement_run = scheduled(frozen_now().replace(day=1, hour=2))
+    billed = gateway.handler("functions.billing_run.app")(
+        statement_run, LambdaContext("billing_run", 900_000)
+    )
+    assert billed["statements"] == 1, billed
 
     seen: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in recorded_events.events:
