@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from typing import TYPE_CHECKING
 
 from bench import environment
 
+if TYPE_CHECKING:
+    from bench import billing
+
 
 def main() -> int:
+    if sys.argv[1:] == ["billing"]:  # `python -m bench billing`: the billing figures alone
+        return billing_only()
     started = time.perf_counter()
     environment.configure()  # before anything imports licensing
     from moto import mock_aws
 
-    from bench import coupons, imports, latency, operations, report, search, sweeper
+    from bench import billing, coupons, imports, latency, operations, report, search, sweeper
     from bench.world import World
     from devtools.moto_transactions import one_backup_per_transaction
 
@@ -27,6 +34,8 @@ def main() -> int:
         searches = search.measure(World())
     with mock_aws():  # each size in a fresh table; transactions without moto's rollback copies
         sweeps = sweeper.measure(World())
+    with mock_aws(), one_backup_per_transaction():
+        bills = billing.measure(World())
 
     print("### DynamoDB calls and estimated capacity per operation\n")
     print(operations.table(costs))
@@ -67,6 +76,7 @@ def main() -> int:
         "moto's Queries still walk the whole table, so only the calls, items and units carry over to "
         "DynamoDB.\n"
     )
+    print(billing_section(bills))
     print(f"### License lookup latency ({lookups.samples:,} lookups after {latency.WARM_UP} warm-up)\n")
     print(latency.table(lookups))
     print(
@@ -81,6 +91,37 @@ def main() -> int:
         "Instructions are callgrind's count of the same import (interpreter start-up subtracted), which "
         "does not vary between runs. A target holds when both ratios meet it.\n"
     )
+    print(f"Measured on {report.machine()}. Run time {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+def billing_section(bills: billing.Result) -> str:
+    from bench import billing
+
+    return (
+        f"### Monthly billing: {billing.PARTNERS} MSPs x {billing.LICENSES_PER_PARTNER} monthly licenses, "
+        f"{billing.PREPAID_LICENSES:,} prepaid licenses around them\n\n"
+        + billing.table(bills)
+        + "\n\nThe run reads GSI5 only: one page of the monthly partners, then per partner one Query of its "
+        "monthly licenses whose last day is in or after the month, and writes one transaction (the statement "
+        "and its claim) per partner, with a checkpoint every ten partners. The run also bills the world's "
+        f"monthly partner, the one whose live usage ({billing.USAGE_LICENSES:,} licenses) is then read: "
+        "the partner, then one Query. Estimated from item sizes as above; wall time is moto's.\n"
+    )
+
+
+def billing_only() -> int:
+    started = time.perf_counter()
+    environment.configure()
+    from moto import mock_aws
+
+    from bench import billing, report
+    from bench.world import World
+    from devtools.moto_transactions import one_backup_per_transaction
+
+    with mock_aws(), one_backup_per_transaction():
+        bills = billing.measure(World())
+    print(billing_section(bills))
     print(f"Measured on {report.machine()}. Run time {time.perf_counter() - started:.0f} s.")
     return 0
 
