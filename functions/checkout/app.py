@@ -45,7 +45,9 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
 
 @app.get("/v1/orders")
 def list_orders(
-    type: Annotated[str | None, Query(max_length=200, description="comma list: new, bulk, renewal")] = None,
+    type: Annotated[
+        str | None, Query(max_length=200, description="comma list: new, bulk, renewal, monthly_statement")
+    ] = None,
     status: Annotated[str | None, Query(max_length=200, description="comma list of order statuses")] = None,
     q: Annotated[str | None, Query(description="wildcard search: order id, customer reference, keys")] = None,
     sort: Annotated[Literal["created_at"], Query()] = "created_at",
