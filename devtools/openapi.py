@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-API_FUNCTIONS = ["health", "checkout", "licenses", "payment_webhook", "admin", "billing"]  # the lookup has no resolver
+API_FUNCTIONS = [
+    "health",
+    "checkout",
+    "licenses",
+    "payment_webhook",
+    "admin",
+    "billing",
+]  # the lookup has no resolver
 PUBLIC_PATHS = {"/health", "/v1/lookup", "/v1/webhooks/payments"}
 
 
