@@ -8,7 +8,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,8 +27,7 @@ from licensing.contracts.events import (
 )
 from licensing.core.clock import iso
 from licensing.infra.bus import RecordingPublisher
-from licensing.licenses.monthly import opened
-from tests.support.billing import monthly_license, scheduled
+from tests.support.billing import scheduled
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.paths import REPO_ROOT
 from tests.support.table import unowned_key
@@ -214,9 +213,8 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
         event = {"source": "aws.events", "detail-type": "Scheduled Event", "time": iso(moment), "detail": {}}
         assert sweeper(event, LambdaContext("sweeper", timeout_ms=900_000))["complete"]
 
-    # the monthly billing run: a statement for the month of a monthly license's usage
-    monthly_license(monthly_partner.id, opened(None, frozen_now() - timedelta(days=40), 2))
-    statement_run = scheduled(frozen_now().replace(day=1, hour=2))
+    # the monthly billing run: the statement of the monthly license's November 2026
+    statement_run = scheduled(datetime(2026, 12, 1, 2, tzinfo=UTC))
     billed = gateway.handler("functions.billing_run.app")(
         statement_run, LambdaContext("billing_run", 900_000)
     )

@@ -14,8 +14,7 @@ from botocore.exceptions import ClientError
 
 from devtools.gateway import LambdaContext, LocalGateway, load_template
 from licensing.licenses.keys import generate_key
-from licensing.licenses.monthly import opened
-from tests.support.billing import monthly_license, scheduled
+from tests.support.billing import scheduled
 from tests.support.clients import Partner, WebhookSender
 from tests.support.notifier import SENDER, coupon_warning, eventbridge_event
 
@@ -141,8 +140,7 @@ def test_every_action_used_is_granted(
         notify(notice, LambdaContext("notifier"))
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     assert notify(notice, LambdaContext("notifier"))["outcome"] == "sent"
-    # monthly billing: live usage, its CSV and the run of a month with usage (licensing.billing)
-    monthly_license(monthly_partner.id, opened(None, datetime.now(UTC) - timedelta(hours=1), 2))
+    # monthly billing: live usage, its CSV and the run of this month (the monthly key's usage today)
     monthly_partner.api.get("/v1/billing/usage")
     monthly_partner.api.get("/v1/billing/usage.csv")
     next_month = (datetime.now(UTC).replace(day=1) + timedelta(days=32)).replace(day=1, hour=2)
