@@ -122,7 +122,10 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     assert policy["principalId"] == partner.key_id
     effects = {s["Effect"]: s["Resource"] for s in policy["policyDocument"]["Statement"]}
     assert effects["Allow"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/*"]
-    assert effects["Deny"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/admin/*"]
+    assert effects["Deny"] == [
+        "arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/admin/*",
+        "arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/distributor/*",
+    ]
     event["headers"]["Authorization"] = "Bearer plk_unknown.secret"
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         gateway.handler("functions.authorizer.app")(event, LambdaContext("authorizer"))
