@@ -64,6 +64,23 @@ def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partne
     assert (status, answer["code"], answer["license"]["workspace_id"]) == (200, "VALID", "ws-sample")
 
 
+def test_distributor_order_sample(gateway: LocalGateway, admin) -> None:
+    from tests.support.distributors import Distributor
+
+    distributor = Distributor.create(admin, discount_percent="20")
+    partner = Partner.create(admin, distributor_id=distributor.id)
+    event = sample("distributor_order.json")
+    event["path"] = event["path"].replace("ptn_SAMPLE", partner.id)
+    event["requestContext"]["path"] = event["requestContext"]["path"].replace("ptn_SAMPLE", partner.id)
+    event["pathParameters"]["partner_id"] = partner.id
+    event["requestContext"]["authorizer"].update(
+        distributor_id=distributor.id, principalId=distributor.key_id
+    )
+    status, order = run(gateway, "checkout", event)
+    assert (status, order["status"], order["customer_ref"]) == (201, "pending_payment", "CUST-42")
+    assert order["placed_by"] == f"distributor:{distributor.id}"
+
+
 def for_license(event: dict[str, Any], key: str) -> dict[str, Any]:
     sample_key = event["pathParameters"]["key"]
     event["path"] = event["path"].replace(sample_key, key)
@@ -135,7 +152,7 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     "name",
     [
         "lookup.json", "create_order.json", "payment_webhook.json", "health.json", "renew_license.json",
-        "renew_with_coupon.json",
+        "renew_with_coupon.json", "distributor_order.json",
     ],
 )  # fmt: skip
 def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:
