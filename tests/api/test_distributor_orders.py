@@ -254,6 +254,8 @@ def test_a_partner_moved_away_is_no_longer_the_distributors(
         ({**ORDER, "partner_id": "ptn_x"}, {}, 400, "VALIDATION_ERROR"),
         ({**ORDER, "product": "platinum"}, {}, 422, "UNKNOWN_PRODUCT"),
         ({**ORDER, "years": 9}, {}, 422, "INVALID_TERM"),
+        ({"product": "business", "devices": 5, "plan": "monthly"}, {}, 422, "PLAN_NOT_AVAILABLE"),
+        ({**ORDER, "plan": "yearly"}, {}, 400, "VALIDATION_ERROR"),
         ({**ORDER, "devices": 100000}, {}, 422, "INVALID_DEVICES"),
         (ORDER, {"Idempotency-Key": "x" * 256}, 400, "INVALID_IDEMPOTENCY_KEY"),
         ("{not json", {}, 400, "MALFORMED_JSON"),
@@ -272,6 +274,22 @@ def test_bad_distributor_orders_are_4xx_and_write_nothing(
         response = distributor.api.post(path, body, headers=headers)
     assert_problem(response, status, code)
     assert snapshot() == before
+
+
+def test_a_monthly_partner_assigned_to_a_distributor_gets_no_monthly_licenses_through_it(
+    admin: Api, distributor: Distributor
+) -> None:
+    msp = Partner.create(admin, name="MSP", billing="monthly", distributor_id=distributor.id)
+    monthly = {"product": "business", "devices": 5, "plan": "monthly"}
+    before = snapshot()
+    assert_problem(msp.api.post("/v1/orders", monthly), 403, "DIRECT_PURCHASE_DISABLED")
+    problem = assert_problem(
+        distributor.order_for(msp.id, **{**monthly, "years": None}), 422, "PLAN_NOT_AVAILABLE"
+    )
+    assert "annual" in problem["detail"]
+    assert snapshot() == before
+    annual = distributor.order_for(msp.id)  # the annual plan is paid like any annual order
+    assert (annual.status, annual.json()["status"]) == (201, "pending_payment")
 
 
 def test_bad_distributor_list_queries_are_400(assigned: Partner, distributor: Distributor) -> None:

@@ -11,12 +11,17 @@ from licensing.catalog.pricing import Quote, partner_price_per_device_year
 from licensing.core.money import Money
 from licensing.http.models import Count, Model, Request
 
+Plan = Literal["annual", "monthly"]
+
 
 class QuoteRequest(Request):
     product: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     devices: Annotated[Count, Field(ge=1)]
-    years: Annotated[Count, Field(ge=1)]
+    years: Annotated[Count | None, Field(ge=1, description="annual plan only: the term in years")] = None
     licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
+    plan: Annotated[
+        Plan, Field(description="annual: paid up front for `years`; monthly: billed each month for use")
+    ] = "annual"
 
 
 class DiscountOut(Model):
@@ -26,9 +31,10 @@ class DiscountOut(Model):
 
 class QuoteOut(Model):
     catalog_version: str
+    plan: Plan = "annual"
     product: str
     devices: int
-    years: int
+    years: int | None  # None on a monthly plan, whose prices are per month
     licenses: int
     currency: str
     list_price_per_license: Money
@@ -99,6 +105,7 @@ def discounts_out(discounts: list[dict[str, Any]]) -> list[DiscountOut]:
 def quote_out(quote: Quote) -> QuoteOut:
     return QuoteOut(
         catalog_version=quote.catalog_version,
+        plan=quote.plan,
         product=quote.product,
         devices=quote.devices,
         years=quote.years,

@@ -1,8 +1,9 @@
 """Checkout: a partner's quote, and placing a new or bulk order exactly once per Idempotency-Key.
 
-A prepaid partner's order awaits payment (`licensing.payments` issues its keys); a monthly partner's
-keys are issued at once: the first ones in the transaction that creates the order, the rest in chunks
-(`licensing.orders.fulfilment`), finished by a replay of the same key if the first attempt stopped.
+An annual order awaits payment (`licensing.payments` issues its keys), whoever the partner; a monthly
+plan's keys are issued at once: the first ones in the transaction that creates the order, the rest in
+chunks (`licensing.orders.fulfilment`), finished by a replay of the same key if the first attempt
+stopped. Nothing is due for a monthly order itself: its licenses are billed for use each month.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, NamedTuple
 
 from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
-from licensing.catalog.pricing import Quote, quote
+from licensing.catalog.pricing import Quote, monthly_quote, quote
 from licensing.contracts.orders import OrderPlaced
 from licensing.core.ids import new_id
 from licensing.core.money import Money
@@ -22,6 +23,7 @@ from licensing.licenses import repository as license_repo
 from licensing.orders import fulfilment
 from licensing.orders import repository as order_repo
 from licensing.orders.api import OrderRequest
+from licensing.orders.plans import MONTHLY, check_plan
 from licensing.orders.status import OrderStatus
 from licensing.partners.distributors import ensure_direct_purchase
 from licensing.store.idempotency import RECORD, IdempotentRequest
@@ -46,15 +48,27 @@ class PlacedBy(NamedTuple):
 
 
 def quote_for(partner: PartnerItem, request: QuoteRequest, placed_by: PlacedBy | None = None) -> Quote:
-    priced = quote(
-        load_catalog(),
-        product_id=request.product,
-        devices=request.devices,
-        years=request.years,
-        licenses=request.licenses,
-        currency=partner.currency,
-        partner_discount=partner.discount_percent if placed_by is None else placed_by.discount_percent,
-    )
+    check_plan(request.plan, request.years, partner_billing=partner.billing)
+    discount = partner.discount_percent if placed_by is None else placed_by.discount_percent
+    if request.plan == MONTHLY:
+        priced = monthly_quote(
+            load_catalog(),
+            product_id=request.product,
+            devices=request.devices,
+            licenses=request.licenses,
+            currency=partner.currency,
+            partner_discount=discount,
+        )
+    else:
+        priced = quote(
+            load_catalog(),
+            product_id=request.product,
+            devices=request.devices,
+            years=int(request.years or 0),
+            licenses=request.licenses,
+            currency=partner.currency,
+            partner_discount=discount,
+        )
     if placed_by is None:
         return priced
     kinds = tuple(d._replace(kind="distributor") if d.kind == "partner" else d for d in priced.discounts)
@@ -64,12 +78,14 @@ def quote_for(partner: PartnerItem, request: QuoteRequest, placed_by: PlacedBy |
 def new_order(
     partner: PartnerItem, priced: Quote, now: datetime, *, type: str, customer_ref: str | None
 ) -> OrderItem:
-    """An order awaiting payment for the quoted licenses (not stored yet)."""
+    """An order awaiting payment for the quoted licenses (not stored yet); a monthly plan's order has
+    nothing to pay (its total is zero: the licenses are billed for use)."""
     return OrderItem(
         id=new_id("ord"),
         partner_id=partner.id,
         type=type,
         billing=partner.billing,
+        plan=priced.plan,
         status=OrderStatus.PENDING_PAYMENT,
         product=priced.product,
         devices=priced.devices,
@@ -78,7 +94,7 @@ def new_order(
         currency=priced.currency,
         list_price_per_license=priced.list_price_per_license.amount,
         price_per_license=priced.price_per_license.amount,
-        total_amount=priced.total.amount,
+        total_amount=0 if priced.plan == MONTHLY else priced.total.amount,
         discounts=[{"kind": d.kind, "percent": str(d.percent)} for d in priced.discounts],
         catalog_version=priced.catalog_version,
         customer_ref=customer_ref,
@@ -96,7 +112,7 @@ def place_order(
     *,
     placed_by: PlacedBy | None = None,
 ) -> OrderItem:
-    """The order as placed (and, for monthly partners, its keys issued), exactly once per Idempotency-Key:
+    """The order as placed (and, for a monthly plan, its keys issued), exactly once per Idempotency-Key:
     a replay gets the order as first placed, even when the partner or the catalog changed since. With
     `placed_by` a distributor places it for the partner, at its own discount."""
     scope, route = (partner.id, ROUTE) if not placed_by else (placed_by.scope(partner.id), placed_by.route)
@@ -121,7 +137,7 @@ def _place(
     order.placed_by = placed_by.actor if placed_by else None
     tx = Transaction()
     issue = None
-    if partner.billing == "monthly":
+    if order.plan == MONTHLY:
         issue = fulfilment.plan(order, now, items_already_in_transaction=2 if once.key else 1)
         order.license_keys, order.status = issue.keys, issue.status_after_first
     order_repo.add_create(tx, order)

@@ -1,8 +1,8 @@
 """Orders a distributor places for the partners assigned to it: placed through `checkout.place_order`
 at the distributor's discount (replacing the partner's own; the volume tier still applies), exactly once
 per Idempotency-Key scoped to the distributor and the partner, the keys the partner's, the order marked
-`placed_by=distributor:<id>`. A distributor reads back only the orders it placed, and only for partners
-still assigned to it (any other is 404)."""
+`placed_by=distributor:<id>`; annual plan only, so it awaits payment like any annual order. A distributor
+reads back only the orders it placed, and only for partners still assigned to it (any other is 404)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from licensing.orders import checkout, history
 from licensing.orders import repository as order_repo
 from licensing.orders.api import OrderRequest
 from licensing.orders.errors import OrderNotFound
+from licensing.orders.plans import MONTHLY
 from licensing.partners import distributors
 from licensing.partners.distributor_rules import actor
-from licensing.partners.errors import DistributorNotFound, PartnerNotFound
+from licensing.partners.errors import DistributorNotFound, PartnerNotFound, PlanNotAvailable
 from licensing.partners.repository import get_distributor
 from licensing.store.table import OrderItem, OrderUsageItem
 
@@ -29,6 +30,11 @@ def place(
     if distributor is None:  # distributors are never deleted; a key without one is refused all the same
         raise DistributorNotFound("Your distributor account does not exist.")
     partner = distributors.assigned_partner(distributor_id, partner_id)
+    if request.plan == MONTHLY:
+        raise PlanNotAvailable(
+            "A distributor orders annual licenses: monthly licenses are billed on the partner's own "
+            "statement, not through a distributor."
+        )
     placed_by = checkout.PlacedBy(actor(distributor_id), distributor.discount_percent, ROUTE)
     return checkout.place_order(partner, request, idempotency_key, now, placed_by=placed_by)
 

@@ -21,6 +21,13 @@ class DistributorNotFound(NotFound):
     title = "Distributor not found"
 
 
+class PlanNotAvailable(Unprocessable):
+    """A distributor orders the annual plan only: monthly licenses are billed on the partner's statement."""
+
+    code = "PLAN_NOT_AVAILABLE"
+    title = "This plan cannot be ordered through a distributor"
+
+
 class UnknownDistributor(Unprocessable):
     """A partner's `distributor_id` that names no distributor (the body is well formed, the id is not)."""
 
