@@ -61,6 +61,7 @@ class OrderOut(Model):
     licenses_used: int
     licenses_unused: int
     renewal: RenewalOut | None = None
+    placed_by: str | None = None  # e.g. `distributor:<id>` for an order a distributor placed
 
 
 class OrderPage(Model):
@@ -108,6 +109,7 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         else RenewalOut(
             license_key=order.renews_license, product=order.product, previous_product=order.previous_product
         ),
+        placed_by=order.placed_by,
     )
 
 
