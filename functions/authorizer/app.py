@@ -1,8 +1,9 @@
-"""REQUEST authorizer: turns `Authorization: Bearer <key>` into a partner or admin identity.
+"""REQUEST authorizer: turns `Authorization: Bearer <key>` into a partner, distributor or admin identity.
 
 Unknown, malformed or revoked keys raise "Unauthorized" (API Gateway answers 401); a partner key gets
-a policy that allows /v1/* except /v1/admin/* (403). The policy uses wildcards, so it stays correct
-when API Gateway caches it for other routes.
+a policy that allows /v1/* except /v1/admin/* and /v1/distributor/* (403), a distributor key one that
+allows only /v1/distributor/*. The policy uses wildcards, so it stays correct when API Gateway caches it
+for other routes.
 """
 
 from typing import Any
@@ -36,11 +37,16 @@ def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaConte
         "role": identity.role,
         "partner_id": identity.partner_id or "",
         "api_key_id": principal_id,
+        "distributor_id": identity.distributor_id or "",
     }
     policy = APIGatewayAuthorizerResponse.from_route_arn(
         event.method_arn, principal_id, context=context_values
     )
+    if identity.role == "distributor":
+        policy.allow_route(HttpVerb.ALL.value, "/v1/distributor/*")
+        return policy.asdict()
     policy.allow_route(HttpVerb.ALL.value, "/v1/*")
     if identity.role != "admin":
         policy.deny_route(HttpVerb.ALL.value, "/v1/admin/*")
+        policy.deny_route(HttpVerb.ALL.value, "/v1/distributor/*")
     return policy.asdict()

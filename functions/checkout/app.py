@@ -1,4 +1,5 @@
-"""Checkout: the partner's catalog and quotes, placing orders, and reading them back."""
+"""Checkout: the partner's catalog and quotes, placing orders, and reading them back; distributors'
+orders for their partners (functions/checkout/distributor.py)."""
 
 from typing import Annotated, Literal
 
@@ -16,7 +17,13 @@ from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, p
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
 
+if __package__:  # tests and tools import the function as the package functions.checkout
+    from functions.checkout import distributor
+else:  # in Lambda the function's folder is the code root
+    import distributor  # type: ignore[no-redef]
+
 app = create_app()
+app.include_router(distributor.router)
 
 
 def _partner() -> PartnerItem:

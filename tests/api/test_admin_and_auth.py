@@ -7,6 +7,7 @@ import pytest
 from devtools.gateway import HttpResponse
 from licensing.store.table import PartnerItem
 from tests.support.clients import Api, Partner
+from tests.support.distributors import create_distributor
 from tests.support.problems import assert_problem
 
 
@@ -32,11 +33,12 @@ def test_create_get_and_update_partner(admin: Api) -> None:
     assert partner["distributor_id"] is None
     assert admin.get(f"/v1/admin/partners/{partner['id']}").json() == partner
 
+    distributor_id = create_distributor(admin)["id"]
     updated = admin.patch(
-        f"/v1/admin/partners/{partner['id']}", {"discount_percent": 20, "distributor_id": "dist_1"}
+        f"/v1/admin/partners/{partner['id']}", {"discount_percent": 20, "distributor_id": distributor_id}
     )
     assert updated.status == 200, updated.body
-    assert (updated.json()["discount_percent"], updated.json()["distributor_id"]) == (20, "dist_1")
+    assert (updated.json()["discount_percent"], updated.json()["distributor_id"]) == (20, distributor_id)
     assert updated.json()["version"] == partner["version"] + 1
     cleared = admin.patch(f"/v1/admin/partners/{partner['id']}", {"distributor_id": None}).json()
     assert cleared["distributor_id"] is None

@@ -8,6 +8,7 @@ import pytest
 
 from licensing.infra.bus import RecordingPublisher
 from tests.support.clients import Api, Partner
+from tests.support.distributors import create_distributor
 from tests.support.problems import assert_problem
 from tests.support.table import snapshot
 
@@ -150,9 +151,10 @@ def test_a_plan_and_its_term_must_agree(
 
 
 def test_partner_with_distributor_cannot_buy_directly(admin: Api) -> None:
-    partner = Partner.create(admin, distributor_id="dist_nordics")
+    distributor_id = create_distributor(admin)["id"]
+    partner = Partner.create(admin, distributor_id=distributor_id)
     problem = assert_problem(partner.order(), 403, "DIRECT_PURCHASE_DISABLED")
-    assert problem["distributor_id"] == "dist_nordics"
+    assert problem["distributor_id"] == distributor_id
     assert order_count(admin) == 0
 
 
@@ -254,7 +256,10 @@ def test_invalid_idempotency_key_is_a_400(partner: Partner) -> None:
 
 def test_replay_answers_as_first_even_after_the_partner_changed(partner: Partner, admin: Api) -> None:
     first = partner.order(idempotency_key="before-change")
-    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": "dist_1", "discount_percent": 30})
+    distributor_id = create_distributor(admin)["id"]
+    admin.patch(
+        f"/v1/admin/partners/{partner.id}", {"distributor_id": distributor_id, "discount_percent": 30}
+    )
     again = partner.order(idempotency_key="before-change")
     assert (again.status, again.json()) == (201, first.json())
     assert_problem(partner.order(idempotency_key="after-change"), 403, "DIRECT_PURCHASE_DISABLED")

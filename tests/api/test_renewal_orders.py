@@ -14,6 +14,7 @@ from licensing.infra.bus import RecordingPublisher
 from licensing.licenses.keys import generate_key
 from licensing.store.table import BaseItem
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.distributors import create_distributor
 from tests.support.invoke import invoke
 from tests.support.problems import assert_problem
 
@@ -227,7 +228,8 @@ def test_options_tell_a_partner_buying_through_a_distributor_it_cannot_buy_direc
     partner: Partner, admin: Api, activated_key
 ) -> None:
     key = activated_key(partner)
-    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": "dist-1"})
+    distributor_id = create_distributor(admin)["id"]
+    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": distributor_id})
     options = partner.api.get(f"/v1/licenses/{key}/renewal-options")
     assert options.status == 200, options.body
     assert options.json()["direct_purchase"] is False
@@ -607,10 +609,11 @@ def test_a_partner_buying_through_a_distributor_cannot_renew_directly(
     partner: Partner, admin: Api, activated_key
 ) -> None:
     key = activated_key(partner)
-    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": "dist-1"})
+    distributor_id = create_distributor(admin)["id"]
+    admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": distributor_id})
     before = snapshot()
     problem = assert_problem(renew(partner, key, {"years": 1}), 403, "DIRECT_PURCHASE_DISABLED")
-    assert problem["distributor_id"] == "dist-1"
+    assert problem["distributor_id"] == distributor_id
     assert snapshot() == before
 
 

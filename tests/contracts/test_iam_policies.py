@@ -15,7 +15,8 @@ from botocore.exceptions import ClientError
 from devtools.gateway import LambdaContext, LocalGateway, load_template
 from licensing.licenses.keys import generate_key
 from tests.support.billing import scheduled
-from tests.support.clients import Partner, WebhookSender
+from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.distributors import Distributor
 from tests.support.notifier import SENDER, coupon_warning, eventbridge_event
 
 current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
@@ -59,6 +60,23 @@ def iam_actions(operation: str, params: dict[str, Any]) -> list[tuple[str, str]]
     if operation == "TransactGetItems":
         return [("table", "GetItem")]
     return [("index" if params.get("IndexName") else "table", operation)]
+
+
+def exercise_distributors(admin: Api, webhook: WebhookSender) -> None:
+    """The distributor routes: admin, assignment, the refused direct purchase and the distributor's orders."""
+    distributor = Distributor.create(admin, discount_percent="15")
+    admin.get("/v1/admin/distributors", query={"limit": "1"})
+    admin.get(f"/v1/admin/distributors/{distributor.id}")
+    admin.patch(f"/v1/admin/distributors/{distributor.id}", {"support_url": "https://d.example/help"})
+    assigned = Partner.create(admin, name="Assigned", distributor_id=distributor.id)
+    assigned.order(idempotency_key="refused")  # 403, naming the distributor
+    distributor.api.get("/v1/distributor/partners")
+    order = distributor.order_for(assigned.id, idempotency_key="dist-iam").json()
+    distributor.order_for(assigned.id, idempotency_key="dist-iam")  # replay
+    webhook.pay(order)
+    distributor.api.get(f"/v1/distributor/partners/{assigned.id}/orders")
+    distributor.api.get(f"/v1/distributor/orders/{order['id']}")
+    admin.delete(f"/v1/admin/api-keys/{distributor.key_id}")
 
 
 @pytest.fixture
@@ -146,6 +164,7 @@ def test_every_action_used_is_granted(
     next_month = (datetime.now(UTC).replace(day=1) + timedelta(days=32)).replace(day=1, hour=2)
     billing = LocalGateway.handler(partner.api.gateway, "functions.billing_run.app")
     assert billing(scheduled(next_month), LambdaContext("billing_run", 900_000))["statements"] == 1
+    exercise_distributors(admin, webhook)
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
 
     grants = granted()

@@ -33,7 +33,7 @@ PURE = (
     *(f"licensing.core.{path.stem}" for path in sorted((LAYER / "core").glob("[!_]*.py"))),
     *(f"licensing.contracts.{path.stem}" for path in sorted((LAYER / "contracts").glob("[!_]*.py"))),
     "licensing.catalog.catalog", "licensing.catalog.pricing", "licensing.partners.reminders",
-    "licensing.partners.distributors", "licensing.licenses.keys", "licensing.licenses.lifecycle",
+    "licensing.partners.distributor_rules", "licensing.licenses.keys", "licensing.licenses.lifecycle",
     "licensing.licenses.index", "licensing.orders.status", "licensing.orders.usage",
     "licensing.payments.signatures", "licensing.renewals.rules", "licensing.renewals.terms",
     "licensing.sweeper.rules", "licensing.notifications.templates", "licensing.billing.usage",

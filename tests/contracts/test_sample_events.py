@@ -64,6 +64,23 @@ def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partne
     assert (status, answer["code"], answer["license"]["workspace_id"]) == (200, "VALID", "ws-sample")
 
 
+def test_distributor_order_sample(gateway: LocalGateway, admin) -> None:
+    from tests.support.distributors import Distributor
+
+    distributor = Distributor.create(admin, discount_percent="20")
+    partner = Partner.create(admin, distributor_id=distributor.id)
+    event = sample("distributor_order.json")
+    event["path"] = event["path"].replace("ptn_SAMPLE", partner.id)
+    event["requestContext"]["path"] = event["requestContext"]["path"].replace("ptn_SAMPLE", partner.id)
+    event["pathParameters"]["partner_id"] = partner.id
+    event["requestContext"]["authorizer"].update(
+        distributor_id=distributor.id, principalId=distributor.key_id
+    )
+    status, order = run(gateway, "checkout", event)
+    assert (status, order["status"], order["customer_ref"]) == (201, "pending_payment", "CUST-42")
+    assert order["placed_by"] == f"distributor:{distributor.id}"
+
+
 def for_license(event: dict[str, Any], key: str) -> dict[str, Any]:
     sample_key = event["pathParameters"]["key"]
     event["path"] = event["path"].replace(sample_key, key)
@@ -143,7 +160,10 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     assert policy["principalId"] == partner.key_id
     effects = {s["Effect"]: s["Resource"] for s in policy["policyDocument"]["Statement"]}
     assert effects["Allow"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/*"]
-    assert effects["Deny"] == ["arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/admin/*"]
+    assert effects["Deny"] == [
+        "arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/admin/*",
+        "arn:aws:execute-api:eu-west-1:123456789012:1234567890/prod/*/v1/distributor/*",
+    ]
     event["headers"]["Authorization"] = "Bearer plk_unknown.secret"
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         gateway.handler("functions.authorizer.app")(event, LambdaContext("authorizer"))
@@ -154,6 +174,7 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     [
         "lookup.json", "create_order.json", "payment_webhook.json", "health.json", "renew_license.json",
         "renew_with_coupon.json", "create_monthly_order.json", "cancel_license.json",
+        "distributor_order.json",
     ],
 )  # fmt: skip
 def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:

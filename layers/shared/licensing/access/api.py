@@ -15,7 +15,8 @@ class ApiKeyCreate(Request):
 
 class ApiKeyCreated(Model):
     key_id: str
-    partner_id: str
+    partner_id: str | None
+    distributor_id: str | None = None
     name: str | None
     api_key: str = Field(description="Shown once; only a hash is stored.")
     created_at: str
@@ -25,6 +26,7 @@ def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
     return ApiKeyCreated(
         key_id=item.key_id,
         partner_id=item.partner_id,
+        distributor_id=item.distributor_id,
         name=item.name,
         api_key=token,
         created_at=iso(item.created_at),

@@ -1,5 +1,6 @@
-"""API keys: `plk_<id>.<secret>`. The id finds the record with one GetItem; only a SHA-256 of the
-secret is stored (it is 160 random bits, so a slow hash would add nothing)."""
+"""API keys: `plk_<id>.<secret>` for a partner, `dlk_<id>.<secret>` for a distributor. The id finds
+the record with one GetItem; only a SHA-256 of the secret is stored (it is 160 random bits, so a slow
+hash would add nothing)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from typing import Literal, NamedTuple
 
 from licensing.access import repository
 from licensing.core.ids import CROCKFORD, new_id
+from licensing.partners import distributors
 from licensing.partners import repository as partner_repo
 from licensing.store.table import ApiKeyItem
 
 SECRET_SYMBOLS = 32
+PARTNER_PREFIX, DISTRIBUTOR_PREFIX = "plk", "dlk"
 
 
 class Identity(NamedTuple):
-    role: Literal["partner", "admin"]
+    role: Literal["partner", "admin", "distributor"]
     partner_id: str | None = None
     api_key_id: str | None = None
+    distributor_id: str | None = None
 
 
 def _digest(secret: str) -> str:
@@ -30,10 +34,19 @@ def _digest(secret: str) -> str:
 
 def issue_api_key(partner_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
     partner_repo.get(partner_id)  # 404 for an unknown partner
+    return _issue(ApiKeyItem(key_id=new_id(PARTNER_PREFIX), partner_id=partner_id, name=name, created_at=now))
+
+
+def issue_distributor_key(distributor_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
+    """A key for a distributor (404 for an unknown one); it reaches only /v1/distributor/*."""
+    distributors.get(distributor_id)
+    key_id = new_id(DISTRIBUTOR_PREFIX)
+    return _issue(ApiKeyItem(key_id=key_id, distributor_id=distributor_id, name=name, created_at=now))
+
+
+def _issue(item: ApiKeyItem) -> tuple[ApiKeyItem, str]:
     secret = "".join(secrets.choice(CROCKFORD) for _ in range(SECRET_SYMBOLS))
-    item = ApiKeyItem(
-        key_id=new_id("plk"), partner_id=partner_id, name=name, secret_hash=_digest(secret), created_at=now
-    )
+    item.secret_hash = _digest(secret)
     repository.create(item)
     return item, f"{item.key_id}.{secret}"
 
@@ -57,7 +70,7 @@ def authenticate(authorization: str | None, admin_key: Callable[[], str | None])
     if token is None:
         return None
     key_id, _, secret = token.partition(".")
-    if not key_id.startswith("plk_"):
+    if not key_id.startswith((f"{PARTNER_PREFIX}_", f"{DISTRIBUTOR_PREFIX}_")):
         expected = admin_key()
         return (
             Identity(role="admin")
@@ -70,5 +83,11 @@ def authenticate(authorization: str | None, admin_key: Callable[[], str | None])
     if item is None or item.revoked_at is not None:
         return None
     if not hmac.compare_digest(item.secret_hash, _digest(secret)):
+        return None
+    if key_id.startswith(f"{DISTRIBUTOR_PREFIX}_"):
+        if not item.distributor_id:
+            return None
+        return Identity(role="distributor", api_key_id=item.key_id, distributor_id=item.distributor_id)
+    if not item.partner_id:
         return None
     return Identity(role="partner", partner_id=item.partner_id, api_key_id=item.key_id)

@@ -1,5 +1,5 @@
-"""Partner API keys: `PK=APIKEY#<key_id>`, `SK=APIKEY`; listed per partner on GSI1. Only a hash of the
-secret is stored."""
+"""API keys: `PK=APIKEY#<key_id>`, `SK=APIKEY`; listed per partner (or distributor) on GSI1. Only a
+hash of the secret is stored."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def get(key_id: str) -> ApiKeyItem | None:
 
 def create(item: ApiKeyItem) -> ApiKeyItem:
     item.PK, item.SK = pk(item.key_id), SK
-    item.GSI1PK, item.GSI1SK = f"PARTNER#{item.partner_id}#APIKEYS", f"APIKEY#{item.key_id}"
+    owner = f"PARTNER#{item.partner_id}" if item.partner_id else f"DISTRIBUTOR#{item.distributor_id}"
+    item.GSI1PK, item.GSI1SK = f"{owner}#APIKEYS", f"APIKEY#{item.key_id}"
     item.save(condition=ApiKeyItem.PK.does_not_exist())
     return item
 

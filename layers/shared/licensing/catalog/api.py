@@ -25,7 +25,7 @@ class QuoteRequest(Request):
 
 
 class DiscountOut(Model):
-    kind: Literal["partner", "volume", "offer"]
+    kind: Literal["partner", "volume", "offer", "distributor"]
     percent: float
 
 

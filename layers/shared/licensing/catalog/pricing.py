@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 from licensing.catalog.catalog import Catalog
 from licensing.core.money import Money, apply_discounts
 
-DiscountKind = Literal["partner", "volume", "offer"]
+DiscountKind = Literal["partner", "volume", "offer", "distributor"]
 
 
 class Discount(NamedTuple):

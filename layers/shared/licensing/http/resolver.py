@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -25,10 +26,14 @@ def create_app(*, validation: bool = True) -> APIGatewayRestResolver:
     return app
 
 
+ROLES = ("partner", "admin", "distributor")
+
+
 class Principal(NamedTuple):
-    role: Literal["partner", "admin"]
+    role: Literal["partner", "admin", "distributor"]
     partner_id: str | None
     api_key_id: str | None
+    distributor_id: str | None = None
 
     def require_partner(self) -> str:
         if self.role != "partner" or not self.partner_id:
@@ -39,14 +44,25 @@ class Principal(NamedTuple):
         if self.role != "admin":
             raise Forbidden("This route needs the admin key.")
 
+    def require_distributor(self) -> str:
+        if self.role != "distributor" or not self.distributor_id:
+            raise Forbidden("This route is for distributor API keys.")
+        return self.distributor_id
 
-def principal(app: APIGatewayRestResolver) -> Principal:
-    """The caller as the REQUEST authorizer described it in its context."""
-    context = app.current_event.request_context.authorizer.get_context() or {}
+
+def principal(app: APIGatewayRestResolver | Router) -> Principal:
+    """The caller as the REQUEST authorizer described it in its context (a Router: its resolver's event)."""
+    event = app.current_event
+    context = event.request_context.authorizer.get_context() or {}  # type: ignore[attr-defined]
     role = context.get("role")
-    if role not in ("partner", "admin"):
+    if role not in ROLES:
         raise Unauthorized("A valid API key is required.")
-    return Principal(role=role, partner_id=context.get("partner_id"), api_key_id=context.get("api_key_id"))
+    return Principal(
+        role=role,
+        partner_id=context.get("partner_id") or None,
+        api_key_id=context.get("api_key_id"),
+        distributor_id=context.get("distributor_id") or None,
+    )
 
 
 def if_match(app: APIGatewayRestResolver) -> int | None:
@@ -60,7 +76,7 @@ def if_match(app: APIGatewayRestResolver) -> int | None:
     return int(version)
 
 
-def idempotency_key(app: APIGatewayRestResolver) -> str | None:
+def idempotency_key(app: APIGatewayRestResolver | Router) -> str | None:
     value = app.current_event.headers.get("Idempotency-Key")
     if value is None:
         return None

@@ -62,6 +62,7 @@ class OrderOut(Model):
     licenses_used: int
     licenses_unused: int
     renewal: RenewalOut | None = None
+    placed_by: str | None = None  # e.g. `distributor:<id>` for an order a distributor placed
     statement: StatementOut | None = None
 
 
@@ -110,6 +111,7 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         else RenewalOut(
             license_key=order.renews_license, product=order.product, previous_product=order.previous_product
         ),
+        placed_by=order.placed_by,
         statement=statement_out(str(order.month), order.statement, currency)
         if order.type == "monthly_statement" and order.statement
         else None,

@@ -9,7 +9,8 @@ stopped. Nothing is due for a monthly order itself: its licenses are billed for 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
@@ -32,26 +33,46 @@ from licensing.store.transactions import Transaction
 ROUTE = "POST /v1/orders"
 
 
-def quote_for(partner: PartnerItem, request: QuoteRequest) -> Quote:
+class PlacedBy(NamedTuple):
+    """An order placed for the partner by someone else (a distributor, `licensing.orders.on_behalf`): who
+    (`OrderItem.placed_by`, e.g. `distributor:<id>`), the discount that replaces the partner's own (the
+    volume tier still applies), the route its Idempotency-Keys are fingerprinted with; its keys are scoped
+    to the placer and the partner."""
+
+    actor: str
+    discount_percent: Decimal
+    route: str
+
+    def scope(self, partner_id: str) -> str:
+        return f"{self.actor}#{partner_id}"  # a partner's own scope is its id, `ptn_...`: never this
+
+
+def quote_for(partner: PartnerItem, request: QuoteRequest, placed_by: PlacedBy | None = None) -> Quote:
     check_plan(request.plan, request.years, partner_billing=partner.billing)
+    discount = partner.discount_percent if placed_by is None else placed_by.discount_percent
     if request.plan == MONTHLY:
-        return monthly_quote(
+        priced = monthly_quote(
             load_catalog(),
             product_id=request.product,
             devices=request.devices,
             licenses=request.licenses,
             currency=partner.currency,
-            partner_discount=partner.discount_percent,
+            partner_discount=discount,
         )
-    return quote(
-        load_catalog(),
-        product_id=request.product,
-        devices=request.devices,
-        years=int(request.years or 0),
-        licenses=request.licenses,
-        currency=partner.currency,
-        partner_discount=partner.discount_percent,
-    )
+    else:
+        priced = quote(
+            load_catalog(),
+            product_id=request.product,
+            devices=request.devices,
+            years=int(request.years or 0),
+            licenses=request.licenses,
+            currency=partner.currency,
+            partner_discount=discount,
+        )
+    if placed_by is None:
+        return priced
+    kinds = tuple(d._replace(kind="distributor") if d.kind == "partner" else d for d in priced.discounts)
+    return priced._replace(discounts=kinds)
 
 
 def new_order(
@@ -84,19 +105,36 @@ def new_order(
 
 
 def place_order(
-    partner: PartnerItem, request: OrderRequest, idempotency_key: str | None, now: datetime
+    partner: PartnerItem,
+    request: OrderRequest,
+    idempotency_key: str | None,
+    now: datetime,
+    *,
+    placed_by: PlacedBy | None = None,
 ) -> OrderItem:
     """The order as placed (and, for a monthly plan, its keys issued), exactly once per Idempotency-Key:
-    a replay gets the order as first placed, even when the partner or the catalog changed since."""
-    once = IdempotentRequest.of(partner.id, idempotency_key, ROUTE, request.model_dump(mode="json"))
-    return once.run(lambda: _place(partner, request, once, now), lambda first: replayed(first, now), now)
+    a replay gets the order as first placed, even when the partner or the catalog changed since. With
+    `placed_by` a distributor places it for the partner, at its own discount."""
+    scope, route = (partner.id, ROUTE) if not placed_by else (placed_by.scope(partner.id), placed_by.route)
+    once = IdempotentRequest.of(scope, idempotency_key, route, request.model_dump(mode="json"))
+    return once.run(
+        lambda: _place(partner, request, once, now, placed_by), lambda first: replayed(first, now), now
+    )
 
 
-def _place(partner: PartnerItem, request: OrderRequest, once: IdempotentRequest, now: datetime) -> OrderItem:
-    ensure_direct_purchase(partner.distributor_id)
-    priced = quote_for(partner, request)
+def _place(
+    partner: PartnerItem,
+    request: OrderRequest,
+    once: IdempotentRequest,
+    now: datetime,
+    placed_by: PlacedBy | None = None,
+) -> OrderItem:
+    if placed_by is None:
+        ensure_direct_purchase(partner.distributor_id)
+    priced = quote_for(partner, request, placed_by)
     kind = "bulk" if request.licenses > 1 else "new"
     order = new_order(partner, priced, now, type=kind, customer_ref=request.customer_ref)
+    order.placed_by = placed_by.actor if placed_by else None
     tx = Transaction()
     issue = None
     if order.plan == MONTHLY:

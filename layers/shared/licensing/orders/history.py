@@ -43,11 +43,15 @@ def list_orders(
     newest_first: bool,
     limit: int,
     cursor: str | None,
+    placed_by: str | None = None,
 ) -> OrderPage:
+    """A page of the partner's orders; with `placed_by`, only those that placer (a distributor) placed."""
     types, statuses = choices("type", type, TYPES), choices("status", status, STATUSES)
     matches = matcher(q) if q else None
 
     def keep(order: OrderItem) -> bool:
+        if placed_by is not None and order.placed_by != placed_by:
+            return False
         if matches is None:
             return True
         keys = [variant for key in order.license_keys for variant in key_variants(key)]
@@ -60,6 +64,7 @@ def list_orders(
         "q": q,
         "desc": newest_first,
         "limit": limit,
+        **({"placed_by": placed_by} if placed_by is not None else {}),
     }
     fingerprint = cursors.fingerprint(list="orders", **query)
     start = cursors.decode(

@@ -1,2 +1,2 @@
 """Partners (resellers and MSPs): their profile, currency, discount and billing, their renewal reminder
-thresholds, and the distributor a partner may have to buy through."""
+thresholds, and distributors: the partners assigned to one buy only through it, and it orders for them."""

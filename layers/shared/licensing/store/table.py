@@ -153,15 +153,20 @@ class PartnerItem(BaseItem, discriminator="Partner"):
     GSI5PK = UnicodeAttribute(null=True)
     GSI5SK = UnicodeAttribute(null=True)
     monthly_billing = MonthlyBillingIndex()
+    # ---- distributors (licensing.partners.distributors): listed for its distributor while assigned
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    distributor_index = PartnerListIndex()
 
 
 class ApiKeyItem(BaseItem, discriminator="ApiKey"):
     key_id = UnicodeAttribute()
-    partner_id = UnicodeAttribute()
+    partner_id = UnicodeAttribute(null=True)  # None: a distributor's key
     name = UnicodeAttribute(null=True)
     secret_hash = UnicodeAttribute()
     created_at = IsoDateTimeAttribute()
     revoked_at = IsoDateTimeAttribute(null=True)
+    distributor_id = UnicodeAttribute(null=True)  # a distributor's key (licensing.partners.distributors)
     GSI1PK = UnicodeAttribute()
     GSI1SK = UnicodeAttribute()
     partner_index = PartnerListIndex()
@@ -354,6 +359,23 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
 
 
 # ---------------------------------------------------------------- distributors (licensing.partners)
+
+
+class DistributorItem(BaseItem, discriminator="Distributor"):
+    """A distributor: `PK=DISTRIBUTOR#<id>`, `SK=PROFILE`; all of them listed on GSI1 (`GSI1PK=DISTRIBUTORS`,
+    `GSI1SK=<id>`). Its partners carry `GSI1PK=DISTRIBUTOR#<id>#PARTNERS` while assigned to it."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    support_url = UnicodeAttribute(null=True)
+    discount_percent = DecimalAttribute()  # what its orders for its partners are priced at
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    version = VersionAttribute()
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    listing = PartnerListIndex()
 
 
 # ---------------------------------------------------------------- monthly billing (licensing.billing)

@@ -1,0 +1,54 @@
+"""Vendor operators: distributors and their API keys (included by the admin function, under its
+admin-only middleware)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from licensing.access import api_keys
+from licensing.access.api import ApiKeyCreate, ApiKeyCreated, api_key_created
+from licensing.core import clock
+from licensing.partners import distributors
+from licensing.partners.distributor_api import (
+    DistributorCreate,
+    DistributorOut,
+    DistributorPage,
+    DistributorUpdate,
+    distributor_out,
+)
+
+router = Router()
+
+
+@router.post("/v1/admin/distributors")
+def create_distributor(distributor: DistributorCreate) -> Response[DistributorOut]:
+    created = distributors.create(distributor.model_dump(), clock.now())
+    return Response(status_code=201, content_type="application/json", body=distributor_out(created))
+
+
+@router.get("/v1/admin/distributors")
+def list_distributors(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> DistributorPage:
+    found = distributors.list_distributors(limit=limit, cursor=cursor)
+    return DistributorPage(items=[distributor_out(d) for d in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/admin/distributors/<distributor_id>")
+def get_distributor(distributor_id: str) -> DistributorOut:
+    return distributor_out(distributors.get(distributor_id))
+
+
+@router.patch("/v1/admin/distributors/<distributor_id>")
+def update_distributor(distributor_id: str, changes: DistributorUpdate) -> DistributorOut:
+    changed = distributors.update(distributor_id, changes.model_dump(exclude_unset=True), clock.now())
+    return distributor_out(changed)
+
+
+@router.post("/v1/admin/distributors/<distributor_id>/api-keys")
+def create_distributor_api_key(distributor_id: str, request: ApiKeyCreate) -> Response[ApiKeyCreated]:
+    item, token = api_keys.issue_distributor_key(distributor_id, request.name, clock.now())
+    return Response(status_code=201, content_type="application/json", body=api_key_created(item, token))

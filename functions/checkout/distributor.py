@@ -1,0 +1,68 @@
+"""Distributors (distributor API keys only): the partners assigned to them, the orders they place for
+those partners, and those orders read back (included by the checkout function)."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
+
+from licensing.core import clock
+from licensing.http.resolver import idempotency_key, principal
+from licensing.infra.observability import metrics
+from licensing.orders import on_behalf
+from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.partners import distributors
+from licensing.partners.distributor_api import DistributorPartnerPage, distributor_partner_out
+
+router = Router()
+
+
+def _distributor() -> str:
+    return principal(router).require_distributor()
+
+
+@router.get("/v1/distributor/partners")
+def list_partners(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> DistributorPartnerPage:
+    found = distributors.partners_of(_distributor(), limit=limit, cursor=cursor)
+    items = [distributor_partner_out(partner) for partner in found.items]
+    return DistributorPartnerPage(items=items, next_cursor=found.next_cursor)
+
+
+@router.post("/v1/distributor/partners/<partner_id>/orders")
+def create_order(partner_id: str, order: OrderRequest) -> Response[OrderOut]:
+    now = clock.now()
+    placed = on_behalf.place(_distributor(), partner_id, order, idempotency_key(router), now)
+    metrics.add_metric(name="DistributorOrdersPlaced", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=order.licenses)
+    return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
+
+
+@router.get("/v1/distributor/partners/<partner_id>/orders")
+def list_orders(
+    partner_id: str,
+    type: Annotated[str | None, Query(max_length=200, description="comma list: new, bulk, renewal")] = None,
+    status: Annotated[str | None, Query(max_length=200, description="comma list of order statuses")] = None,
+    q: Annotated[str | None, Query(description="wildcard search: order id, customer reference, keys")] = None,
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> OrderPage:
+    found = on_behalf.orders_of(
+        _distributor(), partner_id, type=type, status=status, q=q, newest_first=order == "desc",
+        limit=limit, cursor=cursor,
+    )  # fmt: skip
+    now = clock.now()
+    return OrderPage(
+        items=[order_out(e.order, e.usage, now) for e in found.items], next_cursor=found.next_cursor
+    )
+
+
+@router.get("/v1/distributor/orders/<order_id>")
+def get_order(order_id: str) -> OrderOut:
+    found = on_behalf.order_of(_distributor(), order_id)
+    return order_out(found.order, found.usage, clock.now())
