@@ -1,4 +1,4 @@
-"""Vendor operators: partners and their API keys."""
+"""Vendor operators: partners and their API keys; offers and discount approvals (in offers.py)."""
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -10,6 +10,11 @@ from licensing.http.resolver import api_handler, create_app, principal
 from licensing.partners import service as partners
 from licensing.partners.api import PartnerCreate, PartnerOut, PartnerUpdate, partner_out
 
+if __package__:  # imported as functions.admin.app (the tests, the dev server, the OpenAPI generator)
+    from functions.admin import offers
+else:  # in Lambda the function's folder is the code root
+    import offers  # type: ignore[no-redef]
+
 app = create_app()
 
 
@@ -19,6 +24,7 @@ def admins_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) ->
 
 
 app.use(middlewares=[admins_only])
+app.include_router(offers.router)  # the middleware above covers its routes too
 
 
 @app.post("/v1/admin/partners")

@@ -1,4 +1,5 @@
-"""Checkout: the partner's catalog and quotes, placing orders, and reading them back."""
+"""Checkout: the partner's catalog and quotes, placing orders, and reading them back; its offers and
+discount requests (functions/checkout/offers.py)."""
 
 from typing import Annotated, Literal
 
@@ -16,7 +17,13 @@ from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, p
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
 
+if __package__:  # imported as functions.checkout.app (the tests, the dev server, the OpenAPI generator)
+    from functions.checkout import offers
+else:  # in Lambda the function's folder is the code root
+    import offers  # type: ignore[no-redef]
+
 app = create_app()
+app.include_router(offers.router)
 
 
 def _partner() -> PartnerItem:
@@ -31,7 +38,7 @@ def get_catalog() -> CatalogOut:
 
 @app.post("/v1/quotes")
 def create_quote(quote: QuoteRequest) -> QuoteOut:
-    return quote_out(checkout.quote_for(_partner(), quote))
+    return quote_out(checkout.quote_for(_partner(), quote, clock.now()))
 
 
 @app.post("/v1/orders")
@@ -39,7 +46,7 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
     now = clock.now()
     placed = checkout.place_order(_partner(), order, idempotency_key(app), now)
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=order.licenses)
+    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=placed.licenses)
     return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 

@@ -26,6 +26,7 @@ CONTEXTS = (
     "renewals",
     "sweeper",
     "notifications",
+    "offers",
 )
 # Modules of pure rules: what they decide depends on their arguments alone (plus the catalog file).
 PURE = (
@@ -35,7 +36,7 @@ PURE = (
     "licensing.partners.distributors", "licensing.licenses.keys", "licensing.licenses.lifecycle",
     "licensing.licenses.index", "licensing.orders.status", "licensing.orders.usage",
     "licensing.payments.signatures", "licensing.renewals.rules", "licensing.renewals.terms",
-    "licensing.sweeper.rules", "licensing.notifications.templates",
+    "licensing.sweeper.rules", "licensing.notifications.templates", "licensing.offers.rules",
 )  # fmt: skip
 FUNCTIONS = sorted(path.parent.name for path in (REPO_ROOT / "functions").glob("*/app.py"))
 

@@ -4,19 +4,37 @@ the API."""
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from licensing.catalog.catalog import Catalog
 from licensing.catalog.pricing import Quote, partner_price_per_device_year
+from licensing.core.errors import ValidationFailed
 from licensing.core.money import Money
-from licensing.http.models import Count, Model, Request
+from licensing.http.models import Count, Identifier, Model, Request
 
 
 class QuoteRequest(Request):
-    product: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    devices: Annotated[Count, Field(ge=1)]
-    years: Annotated[Count, Field(ge=1)]
+    """`product`, `devices` and `years` are required, unless `offer_id` names an offer, which has them."""
+
+    product: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    devices: Annotated[Count, Field(ge=1)] | None = None
+    years: Annotated[Count, Field(ge=1)] | None = None
     licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
+    # ---- offers (licensing.offers.purchase): the fields above then come from the offer
+    offer_id: Annotated[Identifier | None, Field(description="buy through this offer")] = None
+
+    @model_validator(mode="after")
+    def _configuration_or_offer(self) -> "QuoteRequest":
+        missing = [name for name in ("product", "devices", "years") if getattr(self, name) is None]
+        if self.offer_id is None and missing:
+            raise ValueError(f"{', '.join(missing)}: required unless offer_id is given")
+        return self
+
+    def configuration(self) -> tuple[str, int, int]:
+        """Product, devices and years of a request without an offer (the validator requires them)."""
+        if self.product is None or self.devices is None or self.years is None:
+            raise ValidationFailed("product, devices and years are required unless offer_id is given.")
+        return self.product, self.devices, self.years
 
 
 class DiscountOut(Model):

@@ -5,6 +5,7 @@ own events."""
 
 from licensing.contracts.base import EventDetail
 from licensing.contracts.licenses import CouponRedeemed, LicenseActivated, LicenseClaimed, LicenseRenewed
+from licensing.contracts.offers import DiscountRequested, DiscountRequestRejected, OfferCreated
 from licensing.contracts.orders import OrderPlaced
 from licensing.contracts.payments import (
     LicensesIssued,
@@ -39,6 +40,9 @@ EVENTS: tuple[type[EventDetail], ...] = (
     CouponDeadlineWarning,
     LicenseExpired,
     CouponLapsed,
+    DiscountRequested,
+    OfferCreated,
+    DiscountRequestRejected,
 )
 
 EVENT_DETAILS: dict[str, type[EventDetail]] = {model.__name__: model for model in EVENTS}

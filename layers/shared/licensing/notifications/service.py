@@ -23,6 +23,8 @@ RENDERERS: dict[str, Renderer] = {
     "PartnerRenewalDigest": templates.renewal_digest,
     "CouponDeadlineWarning": templates.coupon_deadline_warning,
     "EndCustomerExpiryNotice": templates.end_customer_expiry,
+    "OfferCreated": templates.offer_created,
+    "DiscountRequestRejected": templates.discount_request_rejected,
 }
 
 

@@ -14,10 +14,13 @@ from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
 from licensing.catalog.pricing import Quote, quote
 from licensing.contracts.orders import OrderPlaced
+from licensing.core import clock
 from licensing.core.ids import new_id
 from licensing.core.money import Money
 from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
+from licensing.offers import purchase
+from licensing.offers.repository import OFFER
 from licensing.orders import fulfilment
 from licensing.orders import repository as order_repo
 from licensing.orders.api import OrderRequest
@@ -30,12 +33,15 @@ from licensing.store.transactions import Transaction
 ROUTE = "POST /v1/orders"
 
 
-def quote_for(partner: PartnerItem, request: QuoteRequest) -> Quote:
+def quote_for(partner: PartnerItem, request: QuoteRequest, now: datetime | None = None) -> Quote:
+    if request.offer_id:  # offers (licensing.offers.purchase)
+        return purchase.priced(partner, request, now or clock.now()).quote
+    product, devices, years = request.configuration()
     return quote(
         load_catalog(),
-        product_id=request.product,
-        devices=request.devices,
-        years=request.years,
+        product_id=product,
+        devices=devices,
+        years=years,
         licenses=request.licenses,
         currency=partner.currency,
         partner_discount=partner.discount_percent,
@@ -80,19 +86,26 @@ def place_order(
 
 def _place(partner: PartnerItem, request: OrderRequest, once: IdempotentRequest, now: datetime) -> OrderItem:
     ensure_direct_purchase(partner.distributor_id)
-    priced = quote_for(partner, request)
-    kind = "bulk" if request.licenses > 1 else "new"
+    offer = purchase.priced(partner, request, now) if request.offer_id else None
+    priced = offer.quote if offer else quote_for(partner, request)
+    kind = "bulk" if priced.licenses > 1 else "new"
     order = new_order(partner, priced, now, type=kind, customer_ref=request.customer_ref)
     tx = Transaction()
     issue = None
-    if partner.billing == "monthly":
+    if offer:  # an offer is an annual purchase that goes through payment
+        order.offer_id, order.billing = offer.offer.id, "prepaid"
+        purchase.add_use(tx, offer, order.id, now)
+    elif partner.billing == "monthly":
         issue = fulfilment.plan(order, now, items_already_in_transaction=2 if once.key else 1)
         order.license_keys, order.status = issue.keys, issue.status_after_first
     order_repo.add_create(tx, order)
     license_repo.add_issues(tx, issue.first if issue else [])
     placed = placed_event(order)
     once.add_record(tx, result=placement(order), order_id=order.id, now=now)
-    once.check(tx.commit(RECORD))
+    failed = tx.commit(RECORD, OFFER)
+    once.check(failed)
+    if offer:
+        purchase.check_use(failed, offer, now)
     if not (issue and issue.rest) or fulfilment.write_rest(order.id, issue.rest, now):
         publish(placed)  # by the one worker that finished the order
     return order
