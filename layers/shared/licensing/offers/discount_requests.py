@@ -134,7 +134,7 @@ def reject(request_id: str, reason: str, now: datetime) -> DiscountRequestItem:
 
 def _decided(request: DiscountRequestItem) -> DiscountRequestDecided:
     return DiscountRequestDecided(
-        f"Discount request '{request.id}' was already {request.status}.", status=request.status
+        f"Discount request '{request.id}' was already {request.status}.", decision=request.status
     )
 
 
