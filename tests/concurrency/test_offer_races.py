@@ -93,3 +93,26 @@ def test_approve_and_reject_racing_make_one_decision(
         e for e in recorded_events.events if e.detail_type in ("OfferCreated", "DiscountRequestRejected")
     ]
     assert len(decisions) == 3
+
+
+def test_a_withdrawal_racing_a_checkout_lets_exactly_one_through(server_api: Api, frozen_now: Any) -> None:
+    admin = server_api.with_key(ADMIN_KEY)
+    partner = Partner.create(admin)
+    for _ in range(4):
+        offer = create_offer(admin, partner)
+        ordered, withdrawn = in_parallel(
+            [
+                lambda o=offer: partner.api.post("/v1/orders", {"offer_id": o["id"]}),
+                lambda o=offer: admin.delete(f"/v1/admin/offers/{o['id']}"),
+            ]
+        )
+        stored = OfferItem.get(f"OFFER#{offer['id']}", "OFFER", consistent_read=True)
+        if ordered.status == 201:
+            assert (withdrawn.status, withdrawn.json()["code"]) == (409, "OFFER_USED")
+            assert (stored.order_id, stored.withdrawn_at) == (ordered.json()["id"], None)
+        else:
+            assert (ordered.status, ordered.json()["code"], withdrawn.status) == (409, "OFFER_WITHDRAWN", 200)
+            assert stored.order_id is None and stored.withdrawn_at is not None
+    orders = [i for i in OrderItem.scan() if i.SK == "ORDER"]
+    assert all(o.offer_id for o in orders)
+    assert len({o.offer_id for o in orders}) == len(orders)
