@@ -1,4 +1,5 @@
-"""A partner's licenses: list, search, group, export; one at a time: read, edit, history, assign, claim."""
+"""A partner's licenses: list, search, group, export; one at a time: read, edit, history, assign, claim;
+a monthly license: suspend, reinstate, cancel."""
 
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -8,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.core import clock
 from licensing.http.resolver import api_handler, create_app, if_match, principal
-from licensing.licenses import listing, management
+from licensing.licenses import listing, management, subscriptions
 from licensing.licenses.api import (
     AssignRequest,
     ClaimRequest,
@@ -101,6 +102,21 @@ def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
 @app.post("/v1/licenses/claim")
 def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
     return _with_etag(management.claim(_partner_id(), request.key, clock.now()))
+
+
+@app.post("/v1/licenses/<key>/suspend")
+def suspend_license(key: str) -> Response[LicenseOut]:
+    return _with_etag(subscriptions.suspend(_partner_id(), key, clock.now()))
+
+
+@app.post("/v1/licenses/<key>/reinstate")
+def reinstate_license(key: str) -> Response[LicenseOut]:
+    return _with_etag(subscriptions.reinstate(_partner_id(), key, clock.now()))
+
+
+@app.post("/v1/licenses/<key>/cancel")
+def cancel_license(key: str) -> Response[LicenseOut]:
+    return _with_etag(subscriptions.cancel(_partner_id(), key, clock.now()))
 
 
 lambda_handler = api_handler(app)

@@ -74,7 +74,7 @@ def test_monthly_checkout_with_keys_is_two_calls(
     gateway: LocalGateway, monthly_partner: Partner, ddb_calls
 ) -> None:
     ddb_calls.reset()
-    body = {"product": "home", "devices": 1, "years": 1, "licenses": 50}
+    body = {"plan": "monthly", "product": "home", "devices": 1, "licenses": 50}
     status, order = invoke(gateway, monthly_partner, "POST", "/v1/orders", body, **{"Idempotency-Key": "k"})
     assert (status, len(order["license_keys"])) == (201, 50)
     assert ddb_calls.calls == ["GetItem", "TransactWriteItems"]

@@ -9,6 +9,7 @@ import pytest
 from licensing.infra.bus import RecordingPublisher
 from tests.support.clients import Api, Partner
 from tests.support.problems import assert_problem
+from tests.support.table import snapshot
 
 
 def order_count(api: Api) -> int:
@@ -71,26 +72,81 @@ def test_bulk_order_is_typed_bulk(partner: Partner) -> None:
     assert order["licenses"] == 3
 
 
-def test_monthly_partner_gets_keys_at_once(monthly_partner: Partner) -> None:
-    response = monthly_partner.order(licenses=3)
+def test_a_monthly_plan_issues_keys_at_once_with_nothing_to_pay(monthly_partner: Partner) -> None:
+    response = monthly_partner.monthly_order(licenses=3)
     assert response.status == 201, response.body
     order = response.json()
-    assert order["status"] == "fulfilled"
+    assert (order["plan"], order["status"], order["years"]) == ("monthly", "fulfilled", None)
     assert order["payment"]["status"] == "billed_monthly"
+    assert order["total"] == {"amount": 0, "currency": "EUR"}  # billed each month for use
+    assert order["price_per_license"] == {"amount": 329 * 5, "currency": "EUR"}  # a full month
     assert len(order["license_keys"]) == 3
     assert order["licenses_unused"] == 3
     stored = monthly_partner.api.get(f"/v1/orders/{order['id']}").json()
     assert stored["license_keys"] == order["license_keys"]
+    license = monthly_partner.api.get(f"/v1/licenses/{order['license_keys'][0]}").json()
+    assert (license["plan"], license["status"], license["term_months"]) == ("monthly", "unused", 1)
 
 
-def test_monthly_bulk_of_250_is_issued_completely(monthly_partner: Partner) -> None:
+def test_a_monthly_partners_annual_order_awaits_payment(monthly_partner: Partner) -> None:
+    order = monthly_partner.order(licenses=2).json()
+    assert (order["plan"], order["status"], order["payment"]["status"]) == (
+        "annual",
+        "pending_payment",
+        "awaiting_payment",
+    )
+    assert order["license_keys"] == []
+    assert order["total"] == {"amount": 3500 * 5 * 2, "currency": "EUR"}
+
+
+def test_a_monthly_quote_prices_a_full_month_less_the_partner_discount(admin: Api) -> None:
+    msp = Partner.create(admin, billing="monthly", discount_percent="10")
+    body = {"plan": "monthly", "product": "business", "devices": 10, "licenses": 30}
+    quote = msp.api.post("/v1/quotes", body).json()
+    assert (quote["plan"], quote["years"]) == ("monthly", None)
+    assert quote["list_price_per_license"] == {"amount": 3290, "currency": "EUR"}
+    assert quote["price_per_license"] == {"amount": 2961, "currency": "EUR"}  # no volume tier
+    assert [d["kind"] for d in quote["discounts"]] == ["partner"]
+
+
+def test_a_monthly_bulk_of_250_is_issued_completely(monthly_partner: Partner) -> None:
     from licensing.licenses import repository as licenses
 
-    order = monthly_partner.order(product="home", devices=1, licenses=250).json()
+    order = monthly_partner.monthly_order(product="home", devices=1, licenses=250).json()
     assert order["status"] == "fulfilled"
     assert len(set(order["license_keys"])) == 250
     assert all(licenses.get(key) is not None for key in order["license_keys"])
     assert monthly_partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "fulfilled"
+
+
+def test_a_monthly_plan_needs_monthly_billing(partner: Partner, admin: Api) -> None:
+    for response in (
+        partner.monthly_order(),
+        partner.api.post("/v1/quotes", {"plan": "monthly", "product": "home", "devices": 1}),
+    ):
+        assert_problem(response, 403, "MONTHLY_BILLING_NOT_ENABLED")
+    assert order_count(admin) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"plan": "monthly", "product": "business", "devices": 5, "years": 1}, 422, "YEARS_NOT_ALLOWED"),
+        ({"plan": "annual", "product": "business", "devices": 5}, 400, "VALIDATION_ERROR"),
+        ({"product": "business", "devices": 5}, 400, "VALIDATION_ERROR"),
+        ({"plan": "weekly", "product": "business", "devices": 5}, 400, "VALIDATION_ERROR"),
+        ({"plan": "monthly", "product": "business", "devices": 501}, 422, "INVALID_DEVICES"),
+        ({"plan": "monthly", "product": "nope", "devices": 5}, 422, "UNKNOWN_PRODUCT"),
+        ({"plan": None, "product": "business", "devices": 5, "years": 1}, 400, "VALIDATION_ERROR"),
+    ],
+)
+def test_a_plan_and_its_term_must_agree(
+    monthly_partner: Partner, admin: Api, body: dict, status: int, code: str
+) -> None:
+    before = snapshot()
+    for path in ("/v1/orders", "/v1/quotes"):
+        assert_problem(monthly_partner.api.post(path, body), status, code)
+    assert snapshot() == before
 
 
 def test_partner_with_distributor_cannot_buy_directly(admin: Api) -> None:

@@ -47,9 +47,8 @@ def buy(
         frozen_now(at)
     order = partner.order(licenses=licenses, **fields)
     assert order.status == 201, order.body
-    if order.json()["payment"]["status"] != "billed_monthly":  # a monthly partner's keys exist at once
-        paid = webhook.pay(order.json(), timestamp=int(frozen_now().timestamp()))
-        assert paid.status == 200, paid.body
+    paid = webhook.pay(order.json(), timestamp=int(frozen_now().timestamp()))
+    assert paid.status == 200, paid.body
     frozen_now(back_to)
     return order.json()["id"], partner.api.get(f"/v1/orders/{order.json()['id']}").json()["license_keys"]
 
@@ -567,11 +566,17 @@ def take(partner: Partner, license_key: str) -> Any:
     )
 
 
-def migrate_to_enterprise(partner: Partner, license_key: str) -> Any:
-    """A rival that renews the license and moves it to the enterprise edition (a monthly partner's
-    renewal order applies at once)."""
+def migrate_to_enterprise(partner: Partner, webhook: WebhookSender, license_key: str) -> Any:
+    """A rival that renews the license, moving it to the enterprise edition, and pays for it."""
     request = RenewRequest(years=1, migrate_to="enterprise")
-    return lambda _: renewal_orders.place(partner.id, license_key, request, None, clock.now())
+
+    def run(_: Any) -> None:
+        order = renewal_orders.place(partner.id, license_key, request, None, clock.now())
+        signed_at = int(clock.now().timestamp())
+        paid = webhook.send(order.id, int(order.total_amount), order.currency, timestamp=signed_at)
+        assert paid.status == 200, paid.body
+
+    return run
 
 
 def then_snapshot(rival: Any, snapshots: list[list[dict]]) -> Any:
@@ -693,35 +698,35 @@ def test_a_named_coupon_taken_meanwhile_is_409_not_available(
 
 
 def test_a_license_migrated_meanwhile_is_not_renewed_with_a_coupon_of_its_old_edition(
-    monthly_partner: Partner, webhook: WebhookSender, frozen_now: Any, monkeypatch: pytest.MonkeyPatch
+    partner: Partner, webhook: WebhookSender, frozen_now: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    key = activated(monthly_partner, webhook, frozen_now)
-    business_coupon = coupons(monthly_partner, webhook, frozen_now, MAR)
+    key = activated(partner, webhook, frozen_now)
+    business_coupon = coupons(partner, webhook, frozen_now, MAR)
     after_rival: list[list[dict]] = []
-    migrate = migrate_to_enterprise(monthly_partner, key)
+    migrate = migrate_to_enterprise(partner, webhook, key)
     rival_before_first_pick(monkeypatch, then_snapshot(migrate, after_rival))
 
-    response = renew(monthly_partner, key)
+    response = renew(partner, key)
 
-    assert license(monthly_partner, key)["product"] == "enterprise"
-    assert license(monthly_partner, business_coupon)["status"] == "unused", response.body
+    assert license(partner, key)["product"] == "enterprise"
+    assert license(partner, business_coupon)["status"] == "unused", response.body
     assert_problem(response, 409, "NO_MATCHING_COUPON")  # no enterprise coupon for 5 devices
     assert snapshot() == after_rival[0]
 
 
 def test_a_license_migrated_meanwhile_no_longer_matches_the_named_coupon(
-    monthly_partner: Partner, webhook: WebhookSender, frozen_now: Any, monkeypatch: pytest.MonkeyPatch
+    partner: Partner, webhook: WebhookSender, frozen_now: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    key = activated(monthly_partner, webhook, frozen_now)
-    business_coupon = coupons(monthly_partner, webhook, frozen_now, MAR)
+    key = activated(partner, webhook, frozen_now)
+    business_coupon = coupons(partner, webhook, frozen_now, MAR)
     after_rival: list[list[dict]] = []
-    migrate = migrate_to_enterprise(monthly_partner, key)
+    migrate = migrate_to_enterprise(partner, webhook, key)
     rival_after_named_coupon_read(monkeypatch, then_snapshot(migrate, after_rival))
 
-    response = renew(monthly_partner, key, {"coupon_key": business_coupon})
+    response = renew(partner, key, {"coupon_key": business_coupon})
 
-    assert license(monthly_partner, key)["product"] == "enterprise"
-    assert license(monthly_partner, business_coupon)["status"] == "unused", response.body
+    assert license(partner, key)["product"] == "enterprise"
+    assert license(partner, business_coupon)["status"] == "unused", response.body
     assert_problem(response, 409, "COUPON_MISMATCH")
     assert snapshot() == after_rival[0]
 

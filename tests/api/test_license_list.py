@@ -178,7 +178,8 @@ def test_export_is_csv_with_every_matching_license(partner: Partner, stock: dict
     assert list(rows[0]) == [
         "key", "product", "devices", "term_months", "status", "partner_id", "order_id",
         "purchased_at", "activation_deadline", "activated_at", "expires_at", "workspace_id",
-        "customer_ref", "note", "renewed_at", "redeemed_for", "version",
+        "customer_ref", "note", "renewed_at", "redeemed_for", "version", "plan", "suspended_at",
+        "cancelled_at", "ends_at",
     ]  # fmt: skip
     assert {row["key"] for row in rows} == set(stock["business"])
     noted = next(row for row in rows if row["key"] == stock["business"][1])

@@ -34,7 +34,8 @@ def test_get_license(partner: Partner, keys: list[str]) -> None:
     assert set(license) == {
         "key", "product", "devices", "term_months", "status", "partner_id", "order_id",
         "purchased_at", "activation_deadline", "activated_at", "expires_at", "workspace_id",
-        "customer_ref", "note", "renewed_at", "redeemed_for", "version",
+        "customer_ref", "note", "renewed_at", "redeemed_for", "version", "plan", "suspended_at",
+        "cancelled_at", "ends_at",
     }  # fmt: skip
     assert (license["status"], license["customer_ref"], license["partner_id"]) == (
         "unused",

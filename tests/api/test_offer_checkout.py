@@ -48,7 +48,14 @@ def test_a_price_per_license_is_the_price_and_shows_the_percent_it_amounts_to(
 
 @pytest.mark.parametrize(
     "fields",
-    [{"product": "home"}, {"devices": 5}, {"years": 1}, {"licenses": 1}, {"licenses": 2, "devices": 750}],
+    [
+        {"product": "home"},
+        {"devices": 5},
+        {"years": 1},
+        {"licenses": 1},
+        {"licenses": 2, "devices": 750},
+        {"plan": "monthly"},
+    ],
 )
 @pytest.mark.parametrize("path", ["/v1/quotes", "/v1/orders"])
 def test_a_body_that_contradicts_the_offer_is_422(

@@ -396,8 +396,8 @@ def test_paying_a_plain_renewal_after_a_migration_does_not_downgrade_the_license
     assert license_of(partner, key)["product"] == "enterprise"
 
 
-def test_monthly_partner_renewal_is_fulfilled_and_extended_at_once(
-    monthly_partner: Partner, activated_key, recorded_events: RecordingPublisher
+def test_a_monthly_partners_annual_renewal_awaits_payment_like_any_other(
+    monthly_partner: Partner, activated_key, pay, recorded_events: RecordingPublisher
 ) -> None:
     key = activated_key(monthly_partner)
     response = renew(monthly_partner, key, {"years": 2})
@@ -405,29 +405,32 @@ def test_monthly_partner_renewal_is_fulfilled_and_extended_at_once(
     order = response.json()
     assert (order["type"], order["status"], order["payment"]["status"]) == (
         "renewal",
-        "fulfilled",
-        "billed_monthly",
+        "pending_payment",
+        "awaiting_payment",
     )
     assert order["total"] == {"amount": 3500 * 5 * 2, "currency": "EUR"}  # no discount for this partner
+    assert license_of(monthly_partner, key)["expires_at"] == "2027-11-27T10:00:00Z"  # unchanged until paid
+    assert renewed_events(recorded_events) == []
+
+    assert pay(order).json()["outcome"] == "fulfilled"
     assert license_of(monthly_partner, key)["expires_at"] == "2029-11-27T10:00:00Z"
-    assert history_of(monthly_partner, key)[0]["changes"]["renewal_order_id"] == {
-        "from": None,
-        "to": order["id"],
-    }
     assert [e["renewal_order_id"] for e in renewed_events(recorded_events)] == [order["id"]]
 
 
+@pytest.mark.parametrize("route", ["renew", "renewal-options"])
+def test_a_monthly_license_is_not_renewable(monthly_partner: Partner, route: str) -> None:
+    (key,) = monthly_partner.monthly_order().json()["license_keys"]
+    monthly_partner.api.post(f"/v1/licenses/{key}/assign", {"workspace_id": "ws-1"})
+    before = snapshot()
+    if route == "renew":
+        response = renew(monthly_partner, key, {"years": 1})
+    else:
+        response = monthly_partner.api.get(f"/v1/licenses/{key}/renewal-options")
+    assert_problem(response, 409, "NOT_RENEWABLE")
+    assert snapshot() == before
+
+
 # --------------------------------------------------------------------------------------- exactly once
-
-
-def test_a_monthly_renewal_replayed_extends_the_term_once(monthly_partner: Partner, activated_key) -> None:
-    key = activated_key(monthly_partner)
-    first = renew(monthly_partner, key, {"years": 1}, "monthly-once")
-    orders = order_count()
-    replay = renew(monthly_partner, key, {"years": 1}, "monthly-once")
-    assert (replay.status, replay.json()) == (201, first.json())
-    assert order_count() == orders
-    assert license_of(monthly_partner, key)["expires_at"] == "2028-11-27T10:00:00Z"
 
 
 def test_a_redelivered_payment_extends_the_term_and_publishes_license_renewed_once(

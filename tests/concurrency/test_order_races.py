@@ -68,7 +68,7 @@ def test_workspaces_racing_for_one_key_one_wins(server_api: Api) -> None:
 
 def test_concurrent_checkouts_with_one_idempotency_key_create_one_order(server_api: Api) -> None:
     partner = Partner.create(server_api.with_key(ADMIN_KEY), billing="monthly")
-    responses = in_parallel(8, lambda: partner.order(idempotency_key="same-request", licenses=3))
+    responses = in_parallel(8, lambda: partner.monthly_order(idempotency_key="same-request", licenses=3))
     assert all(r.status == 201 for r in responses), [r.body for r in responses]
     assert len({r.json()["id"] for r in responses}) == 1
     assert len({tuple(r.json()["license_keys"]) for r in responses}) == 1

@@ -193,12 +193,18 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
     assert pay(renewal) == "fulfilled"
     ok(partner.api.post(f"/v1/licenses/{assigned}/renew-with-coupon"))
 
-    # a monthly partner: keys at once, a renew-and-migrate extended at once
-    monthly = ok(monthly_partner.order("monthly"), 201)
+    # a renew-and-migrate, paid
+    body = {"years": 1, "migrate_to": "enterprise"}
+    migration = partner.api.post(f"/v1/licenses/{active}/renew", body, headers={"Idempotency-Key": "migrate"})
+    assert pay(ok(migration, 201)) == "fulfilled"
+
+    # a monthly plan: keys at once, activated without expiry, resized, suspended, reinstated, cancelled
+    monthly = ok(monthly_partner.monthly_order("monthly"), 201)
     (msp_key,) = keys_of(monthly_partner, monthly)
     ok(monthly_partner.api.post(f"/v1/licenses/{msp_key}/assign", {"workspace_id": "ws-msp"}))
-    body = {"years": 1, "migrate_to": "enterprise"}
-    ok(monthly_partner.api.post(f"/v1/licenses/{msp_key}/renew", body, headers=headers), 201)
+    ok(monthly_partner.api.patch(f"/v1/licenses/{msp_key}", {"devices": 8}))
+    for change in ("suspend", "reinstate", "cancel"):
+        ok(monthly_partner.api.post(f"/v1/licenses/{msp_key}/{change}"))
 
     # a partner manager's offer, bought; a discount request approved, another rejected
     admin = api.with_key(ADMIN_KEY)
@@ -235,6 +241,10 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
     assert {d["status"] for d in seen["OrderPlaced"]} == {"pending_payment", "fulfilled"}
     assert {bool(d["partner_id"]) for d in seen["LicenseActivated"]} == {True, False}  # ownerless: null
     assert {d["actor"].split(":")[0] for d in seen["LicenseActivated"]} == {"client", "partner"}
+    assert {("expires_at" in d, d.get("plan")) for d in seen["LicenseActivated"]} == {
+        (True, None),
+        (False, "monthly"),
+    }
     sources = {next(s for s in ("renewal_order_id", "coupon_key") if s in d) for d in seen["LicenseRenewed"]}
     assert sources == {"renewal_order_id", "coupon_key"}
     assert ("business", "enterprise") in {

@@ -98,8 +98,8 @@ def test_every_action_used_is_granted(
     partner.api.post("/v1/quotes", {"product": "home", "devices": 1, "years": 1})
     order = partner.order(idempotency_key="iam", licenses=150).json()
     partner.order(idempotency_key="iam", licenses=150)  # replay
-    monthly_partner.order(licenses=120, idempotency_key="iam-monthly")
-    monthly_partner.order(licenses=120, idempotency_key="iam-monthly")  # replay of a monthly order
+    monthly_partner.monthly_order(licenses=120, idempotency_key="iam-monthly")
+    monthly_partner.monthly_order(licenses=120, idempotency_key="iam-monthly")  # replay of a monthly order
     webhook.pay(order)
     keys = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"]
     client = partner.api.with_key(None)
@@ -121,7 +121,11 @@ def test_every_action_used_is_granted(
     webhook.pay(renewal.json())
     monthly_keys = monthly_partner.api.get("/v1/licenses", query={"limit": "1"}).json()["items"]
     client.post("/v1/lookup", {"license_key": monthly_keys[0]["key"], "workspace_id": "ws-m"})
-    monthly_partner.api.post(f"/v1/licenses/{monthly_keys[0]['key']}/renew", {"years": 2})
+    monthly_key = monthly_keys[0]["key"]
+    monthly_partner.api.post(f"/v1/licenses/{monthly_key}/renew", {"years": 2})  # refused: NOT_RENEWABLE
+    monthly_partner.api.patch(f"/v1/licenses/{monthly_key}", {"devices": 3})
+    for change in ("suspend", "reinstate", "cancel"):
+        monthly_partner.api.post(f"/v1/licenses/{monthly_key}/{change}")
     webhook.pay(order, type="payment.refunded")
     webhook.pay(partner.order().json(), type="payment.failed")
     partner.api.get("/v1/settings")

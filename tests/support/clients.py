@@ -75,6 +75,12 @@ class Partner:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self.api.post("/v1/orders", body, headers=headers)
 
+    def monthly_order(self, idempotency_key: str | None = None, **fields: Any) -> HttpResponse:
+        """An order on the monthly plan (the partner needs monthly billing): keys at once, no term."""
+        body = {"plan": "monthly", "product": "business", "devices": 5, **fields}
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self.api.post("/v1/orders", body, headers=headers)
+
 
 class WebhookSender:
     def __init__(self, api: Api, secret: str) -> None:

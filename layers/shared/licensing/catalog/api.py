@@ -12,29 +12,36 @@ from licensing.core.errors import ValidationFailed
 from licensing.core.money import Money
 from licensing.http.models import Count, Identifier, Model, Request
 
+Plan = Literal["annual", "monthly"]
+
 
 class QuoteRequest(Request):
-    """`product`, `devices` and `years` are required, unless `offer_id` names an offer, which has them."""
+    """`product` and `devices` are required, unless `offer_id` names an offer, which has them (and years)."""
 
     product: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
     devices: Annotated[Count, Field(ge=1)] | None = None
-    years: Annotated[Count, Field(ge=1)] | None = None
+    years: Annotated[Count | None, Field(ge=1, description="annual plan only: the term in years")] = None
     licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
-    # ---- offers (licensing.offers.purchase): the fields above then come from the offer
-    offer_id: Annotated[Identifier | None, Field(description="buy through this offer")] = None
+    plan: Annotated[
+        Plan, Field(description="annual: paid up front for `years`; monthly: billed each month for use")
+    ] = "annual"
+    # ---- offers (licensing.offers.purchase): product, devices, years and licenses then come from the offer
+    offer_id: Annotated[
+        Identifier | None, Field(description="buy through this offer (an annual purchase)")
+    ] = None
 
     @model_validator(mode="after")
     def _configuration_or_offer(self) -> "QuoteRequest":
-        missing = [name for name in ("product", "devices", "years") if getattr(self, name) is None]
+        missing = [name for name in ("product", "devices") if getattr(self, name) is None]
         if self.offer_id is None and missing:
             raise ValueError(f"{', '.join(missing)}: required unless offer_id is given")
         return self
 
-    def configuration(self) -> tuple[str, int, int]:
-        """Product, devices and years of a request without an offer (the validator requires them)."""
-        if self.product is None or self.devices is None or self.years is None:
-            raise ValidationFailed("product, devices and years are required unless offer_id is given.")
-        return self.product, self.devices, self.years
+    def configuration(self) -> tuple[str, int]:
+        """Product and devices of a request without an offer (the validator requires them)."""
+        if self.product is None or self.devices is None:
+            raise ValidationFailed("product and devices are required unless offer_id is given.")
+        return self.product, self.devices
 
 
 class DiscountOut(Model):
@@ -44,9 +51,10 @@ class DiscountOut(Model):
 
 class QuoteOut(Model):
     catalog_version: str
+    plan: Plan = "annual"
     product: str
     devices: int
-    years: int
+    years: int | None  # None on a monthly plan, whose prices are per month
     licenses: int
     currency: str
     list_price_per_license: Money
@@ -117,6 +125,7 @@ def discounts_out(discounts: list[dict[str, Any]]) -> list[DiscountOut]:
 def quote_out(quote: Quote) -> QuoteOut:
     return QuoteOut(
         catalog_version=quote.catalog_version,
+        plan=quote.plan,
         product=quote.product,
         devices=quote.devices,
         years=quote.years,

@@ -47,6 +47,13 @@ class Product(_Frozen):
         except KeyError:
             raise UnsupportedCurrency(f"{self.id} has no price in {currency}.") from None
 
+    def monthly_price(self, currency: str) -> int:
+        """The monthly price per device (what a device-day is billed from)."""
+        try:
+            return self.monthly_price_per_device[currency]
+        except KeyError:
+            raise UnsupportedCurrency(f"{self.id} has no monthly price in {currency}.") from None
+
 
 class VolumeTier(_Frozen):
     min_licenses: int = Field(ge=2)

@@ -1,5 +1,8 @@
 """Prices as DESIGN.md defines them: list x devices x years, less the partner discount, less the
-volume tier, rounded once per license (half-even); the order total is that times the licenses."""
+volume tier, rounded once per license (half-even); the order total is that times the licenses.
+
+A monthly plan's quote is the price of one full month of each license (monthly price x devices, less
+the partner discount; no volume tier): its licenses are billed for use, by device-day, each month."""
 
 from __future__ import annotations
 
@@ -21,11 +24,12 @@ class Quote(NamedTuple):
     catalog_version: str
     product: str
     devices: int
-    years: int
+    years: int | None  # None for a monthly plan
     licenses: int
     list_price_per_license: Money
     price_per_license: Money
     discounts: tuple[Discount, ...]
+    plan: Literal["annual", "monthly"] = "annual"
 
     @property
     def currency(self) -> str:
@@ -67,6 +71,33 @@ def quote(
         list_price_per_license=Money(list_price, currency),
         price_per_license=Money(price, currency),
         discounts=discounts,
+    )
+
+
+def monthly_quote(
+    catalog: Catalog,
+    *,
+    product_id: str,
+    devices: int,
+    licenses: int,
+    currency: str,
+    partner_discount: Decimal,
+) -> Quote:
+    """A full month of `licenses` monthly licenses for a partner (what a month of use would cost)."""
+    product = catalog.product(product_id)
+    product.check_devices(devices)
+    list_price = product.monthly_price(currency) * devices
+    discounts = (Discount("partner", partner_discount),) if partner_discount > 0 else ()
+    return Quote(
+        catalog_version=catalog.version,
+        product=product.id,
+        devices=devices,
+        years=None,
+        licenses=licenses,
+        list_price_per_license=Money(list_price, currency),
+        price_per_license=Money(apply_discounts(list_price, [d.percent for d in discounts]), currency),
+        discounts=discounts,
+        plan="monthly",
     )
 
 

@@ -1,7 +1,7 @@
 """Events of a license's life: its activation, a claim, a renewal (by an order or a coupon) and the
 coupon redeemed for it."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -15,6 +15,11 @@ from licensing.contracts.base import (
     Timestamp,
     WorkspaceId,
 )
+
+
+def _absent(schema: dict[str, Any]) -> None:
+    """An optional field that is left out, never null: no `"default": null` in its schema."""
+    schema.pop("default", None)
 
 
 class LicenseActivated(EventDetail):
@@ -33,7 +38,19 @@ class LicenseActivated(EventDetail):
         Field(description="`client:<workspace_id>` or `partner:<partner_id>`"),
     ]
     activated_at: Timestamp
-    expires_at: Timestamp
+    expires_at: Annotated[
+        Timestamp | SkipJsonSchema[None],
+        Field(
+            description="Absent for a monthly license, which runs month to month", json_schema_extra=_absent
+        ),
+    ] = None
+    plan: Annotated[
+        Literal["monthly"] | SkipJsonSchema[None],
+        Field(
+            description="`monthly` for a monthly plan's license; absent for an annual one",
+            json_schema_extra=_absent,
+        ),
+    ] = None
 
 
 class LicenseClaimed(EventDetail):
@@ -50,18 +67,13 @@ class LicenseClaimed(EventDetail):
 _RENEWAL_SOURCES = ("renewal_order_id", "coupon_key")
 
 
-def _absent(schema: dict[str, Any]) -> None:
-    """An optional field that is left out, never null: no `"default": null` in its schema."""
-    schema.pop("default", None)
-
-
 class LicenseRenewed(EventDetail):
     """A license's term was extended (its edition changed too, on a migration) by a renewal or a coupon."""
 
     model_config = ConfigDict(
         json_schema_extra={"oneOf": [{"required": [name]} for name in _RENEWAL_SOURCES]}
     )
-    published_by = ("payment_webhook", "renewal", "coupon_redemption")
+    published_by = ("payment_webhook", "coupon_redemption")
     event_id_format = "license-renewed:{license_key}:{renewal_order_id or coupon_key}"
 
     license_key: LicenseKey

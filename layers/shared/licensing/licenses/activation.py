@@ -10,6 +10,7 @@ from datetime import datetime
 from licensing.core.clock import iso
 from licensing.licenses import repository as license_repo
 from licensing.licenses.lifecycle import expiry
+from licensing.licenses.monthly import MONTHLY, opened
 from licensing.store.table import LicenseItem
 from licensing.store.transactions import Transaction
 
@@ -23,10 +24,12 @@ def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: s
     from licensing.infra.bus import publish
     from licensing.orders import repository as order_repo
 
-    expires_at = expiry(now, int(license.term_months))
+    monthly = license.plan == MONTHLY  # no expiry: billed for use from now, month to month
+    expires_at = None if monthly else expiry(now, int(license.term_months))
+    usage = opened(None, now, int(license.devices)) if monthly else None
     tx = Transaction()
     license_repo.add_activation(
-        tx, license, workspace_id=workspace_id, now=now, expires_at=expires_at, actor=actor
+        tx, license, workspace_id=workspace_id, now=now, expires_at=expires_at, usage=usage, actor=actor
     )
     if license.order_id:
         order_repo.add_usage(tx, license.order_id, used=1)
@@ -38,10 +41,14 @@ def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: s
         workspace_id=workspace_id,
         actor=actor,
         activated_at=iso(now),
-        expires_at=iso(expires_at),
     )
+    if expires_at is not None:  # set only when known, so a monthly license's event leaves it out
+        activated.expires_at = iso(expires_at)
+    if monthly:
+        activated.plan = "monthly"
     if tx.commit(license_repo.LICENSE):
         return False
     license.activated_at, license.expires_at, license.workspace_id = now, expires_at, workspace_id
+    license.usage = usage
     publish(activated)
     return True

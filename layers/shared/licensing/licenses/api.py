@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Identifier, Model, Request, Text
+from licensing.http.models import Count, Identifier, Model, Request, Text
 from licensing.licenses.lifecycle import status_of
 
 if TYPE_CHECKING:
@@ -33,13 +33,19 @@ class LicenseOut(Model):
     renewed_at: str | None = None
     redeemed_for: str | None = None  # a redeemed coupon: the license it renewed
     version: int
+    plan: Literal["annual", "monthly"] = "annual"
+    suspended_at: str | None = None  # a monthly license: since when it is suspended
+    cancelled_at: str | None = None  # a monthly license: when it was cancelled
+    ends_at: str | None = None  # a cancelled monthly license: the end of that UTC day
 
 
 class LicenseEdit(Request):
-    """Only the fields present change; `null` clears one."""
+    """Only the fields present change; `null` clears a note or a customer reference. `devices` changes
+    a monthly license's device count (within the catalog's limits), counted from that moment."""
 
     note: Annotated[Text, StringConstraints(max_length=1000)] | None = None
     customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    devices: Annotated[Count | None, Field(ge=1, le=100_000, description="monthly licenses only")] = None
 
 
 class AssignRequest(Request):
@@ -120,7 +126,9 @@ class EntitlementOut(Model):
 
 class LookupOut(Model):
     valid: bool
-    code: Literal["VALID", "EXPIRED", "LAPSED", "REVOKED", "REDEEMED", "WORKSPACE_MISMATCH"]
+    code: Literal[
+        "VALID", "EXPIRED", "LAPSED", "REVOKED", "REDEEMED", "SUSPENDED", "CANCELLED", "WORKSPACE_MISMATCH"
+    ]
     license: EntitlementOut
 
 
@@ -145,6 +153,10 @@ def license_out(license: "LicenseItem", now: datetime) -> LicenseOut:
         note=license.note,
         renewed_at=when(license.renewed_at),
         redeemed_for=license.redeemed_for,
+        plan="monthly" if license.plan == "monthly" else "annual",
+        suspended_at=when(license.suspended_at),
+        cancelled_at=when(license.cancelled_at),
+        ends_at=when(license.ends_at),
         version=int(license.version or 0),
     )
 

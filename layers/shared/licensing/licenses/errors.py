@@ -1,4 +1,5 @@
-"""License errors: a mistyped or unknown key, and the states in which a license refuses a change."""
+"""License errors: a mistyped or unknown key, and the states in which a license refuses a change (a
+monthly license's suspension, reinstatement, cancellation and device changes included)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,28 @@ class LicenseRedeemed(Conflict):
 class OwnedByAnotherPartner(Conflict):
     code = "OWNED_BY_ANOTHER_PARTNER"
     title = "Another partner owns this key"
+
+
+class NotMonthly(Conflict):
+    code = "NOT_MONTHLY"
+    title = "Only a monthly license can be changed this way"
+
+
+class LicenseNotActive(Conflict):
+    code = "LICENSE_NOT_ACTIVE"
+    title = "The license is not active"
+
+
+class AlreadySuspended(Conflict):
+    code = "ALREADY_SUSPENDED"
+    title = "The license is already suspended"
+
+
+class NotSuspended(Conflict):
+    code = "NOT_SUSPENDED"
+    title = "The license is not suspended"
+
+
+class AlreadyCancelled(Conflict):
+    code = "ALREADY_CANCELLED"
+    title = "The license is already cancelled"

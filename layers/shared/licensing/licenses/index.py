@@ -2,7 +2,7 @@
 
 - `row`: the compact copy of the listed fields that GSI2 projects (a partner's license list);
 - GSI3's keys: present only while the license is a coupon renew-with-coupon may pick on its own (owned,
-  unused, not redeemed or revoked, no note), keyed by partner, product and devices and sorted by
+  unused, not redeemed or revoked, no note, annual), keyed by partner, product and devices and sorted by
   activation deadline, so the soonest matching coupon is one Query with `Limit=1`;
 - the sweeper's schedule (`sweep_term`, `due_at`, GSI4): a new term (an activation, a renewal, a claim)
   re-arms every reminder and schedules the first look; the sweeper moves `due_at` on from there.
@@ -37,7 +37,7 @@ _DATES = {
     "renewed_at", "suspended_at", "cancelled_at", "ends_at",
 }  # fmt: skip
 # The fields that decide whether a license is an auto-pickable coupon, and where it sorts.
-COUPON_FIELDS = ("key", "partner_id", "product", "devices", "activation_deadline", "note")
+COUPON_FIELDS = ("key", "partner_id", "product", "devices", "activation_deadline", "note", "plan")
 _NOT_A_COUPON_ONCE = ("activated_at", "revoked_at", "redeemed_at")
 SCHEDULE_FIELDS = ("sweep_term", "sweep_done", "due_at", "GSI4PK", "GSI4SK")
 
@@ -69,6 +69,8 @@ def coupon_partition(partner_id: str, product: str, devices: int) -> str:
 def coupon_keys(values: Mapping[str, Any]) -> tuple[str, str] | None:
     """GSI3's keys for a license in this state, or None when renew-with-coupon must not pick it."""
     if not values.get("partner_id") or values.get("note") or any(values.get(n) for n in _NOT_A_COUPON_ONCE):
+        return None
+    if values.get("plan"):  # a monthly key is billed for use: it never renews an annual license
         return None
     partition = coupon_partition(values["partner_id"], values["product"], values["devices"])
     return partition, f"{iso(values['activation_deadline'])}#{values['key']}"

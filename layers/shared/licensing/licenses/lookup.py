@@ -26,6 +26,8 @@ _CODES = {
     LicenseStatus.LAPSED: "LAPSED",
     LicenseStatus.REVOKED: "REVOKED",
     LicenseStatus.REDEEMED: "REDEEMED",
+    LicenseStatus.SUSPENDED: "SUSPENDED",
+    LicenseStatus.CANCELLED: "CANCELLED",
 }
 
 
@@ -61,7 +63,7 @@ def _error(field: str, message: str) -> dict[str, str]:
 
 class LookupAnswer(NamedTuple):
     valid: bool
-    code: str  # VALID, EXPIRED, LAPSED, REVOKED, REDEEMED or WORKSPACE_MISMATCH
+    code: str  # VALID, EXPIRED, LAPSED, REVOKED, REDEEMED, SUSPENDED, CANCELLED or WORKSPACE_MISMATCH
     license: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:

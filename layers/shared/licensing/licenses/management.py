@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from licensing.core import cursors
 from licensing.core.clock import iso
-from licensing.core.errors import VersionConflict
+from licensing.core.errors import ValidationFailed, VersionConflict
 from licensing.core.ownership import owned_by
 from licensing.infra.bus import publish
 from licensing.licenses import activation
@@ -56,12 +56,22 @@ def license_for(partner_id: str, raw_key: str, *, consistent: bool = False) -> L
 def edit(
     partner_id: str, raw_key: str, fields: dict[str, Any], if_match: int | None, now: datetime
 ) -> LicenseItem:
-    """Change the note and/or customer reference (`fields`: the ones sent, None clearing one); with
-    `if_match`, only if the version is still that one."""
+    """Change the note, the customer reference and (a monthly license) the devices (`fields`: the ones
+    sent, None clearing one); with `if_match`, only if the version is still that one."""
     license = license_for(partner_id, raw_key, consistent=True)
     if if_match is not None and if_match != license.version:
         raise VersionConflict(f"The license is at version {license.version}, not {if_match}.")
     changes = {name: value for name, value in fields.items() if getattr(license, name) != value}
+    if "devices" in fields and fields["devices"] is None:
+        raise ValidationFailed(
+            "body.devices: cannot be null", errors=[{"field": "body.devices", "message": "cannot be null"}]
+        )
+    if "devices" in changes:
+        from licensing.licenses.subscriptions import (
+            device_change,
+        )  # monthly licenses only: off the cold start
+
+        changes |= device_change(license, changes["devices"], now)
     if not changes:
         return license
     tx = Transaction()

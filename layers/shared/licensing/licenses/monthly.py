@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 MONTHLY = "monthly"
+MONTHLY_TERM_MONTHS = 1  # what `term_months` says of a license that runs month to month
 NO_END = "9999-12-31"  # GSI5's sort key of a license that has not been cancelled
 MONTHLY_PARTNERS = "MONTHLY_PARTNERS"
 

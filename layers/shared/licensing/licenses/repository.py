@@ -215,6 +215,7 @@ def new_license(
     activation_deadline: datetime,
     customer_ref: str | None,
     now: datetime,
+    plan: str | None = None,
 ) -> LicenseItem:
     license = LicenseItem(
         pk(key),
@@ -228,6 +229,7 @@ def new_license(
         purchased_at=purchased_at,
         activation_deadline=activation_deadline,
         customer_ref=customer_ref,
+        plan=plan,
     )
     return listed_under(license, partner_id, now) if partner_id else initial(license, now)
 
@@ -272,12 +274,13 @@ def add_activation(
     *,
     workspace_id: str,
     now: datetime,
-    expires_at: datetime,
+    expires_at: datetime | None,
     actor: str,
+    usage: list[Any] | None = None,
 ) -> None:
     """Activate an unused, unexpired coupon for a workspace, with its history entry, only if nobody
-    activated, revoked or redeemed it meanwhile."""
-    changes = {"activated_at": now, "expires_at": expires_at, "workspace_id": workspace_id}
+    activated, revoked or redeemed it meanwhile (a monthly license: no expiry, its first usage period)."""
+    changes = {"activated_at": now, "expires_at": expires_at, "workspace_id": workspace_id, "usage": usage}
     tx.update(
         license,
         [*set_or_remove(LicenseItem, changes), *after_change(license, now, **changes)],
@@ -287,7 +290,7 @@ def add_activation(
     diff = {
         "status": {"from": "unused", "to": "active"},
         "workspace_id": {"from": None, "to": workspace_id},
-        "expires_at": {"from": None, "to": iso(expires_at)},
+        "expires_at": {"from": None, "to": iso(expires_at) if expires_at else None},
     }
     tx.put(history_entry(license.key, at=now, actor=actor, action="activated", changes=diff), label=HISTORY)
 
@@ -311,13 +314,28 @@ def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, acto
 
 
 def add_edit(
-    tx: Transaction, license: LicenseItem, changes: dict[str, Any], *, now: datetime, actor: str
+    tx: Transaction,
+    license: LicenseItem,
+    changes: dict[str, Any],
+    *,
+    now: datetime,
+    actor: str,
+    action: str = "edited",
 ) -> None:
-    """Set (or, for None, remove) partner-editable fields if the version is still the one read."""
+    """Set (or, for None, remove) fields if the version is still the one read, with a history entry
+    naming `action` and each field's change (a monthly license's usage periods are not repeated there)."""
     actions = [*set_or_remove(LicenseItem, changes), *after_change(license, now, **changes)]
     tx.update(license, actions, condition=LicenseItem.PK.exists(), label=LICENSE)
-    diff = {name: {"from": getattr(license, name), "to": value} for name, value in changes.items()}
-    tx.put(history_entry(license.key, at=now, actor=actor, action="edited", changes=diff), label=HISTORY)
+    diff = {
+        name: {"from": _shown(getattr(license, name)), "to": _shown(value)}
+        for name, value in changes.items()
+        if name != "usage"
+    }
+    tx.put(history_entry(license.key, at=now, actor=actor, action=action, changes=diff), label=HISTORY)
+
+
+def _shown(value: Any) -> Any:
+    return iso(value) if isinstance(value, datetime) else value
 
 
 def add_renewal(

@@ -47,8 +47,12 @@ def priced(partner: PartnerItem, request: OfferRequest, now: datetime) -> OfferP
         and (sent := getattr(request, name, None)) is not None
         and sent != _offered(offer, name)
     ]
+    if getattr(request, "plan", "annual") != "annual":
+        mismatched.append("plan")  # an offer is an annual purchase, paid up front
     if mismatched:
-        said = ", ".join(f"{name} {_offered(offer, name)}" for name in mismatched)
+        said = ", ".join(
+            f"{name} {_offered(offer, name) if name != 'plan' else 'annual'}" for name in mismatched
+        )
         raise OfferMismatch(
             f"The offer is for {said}; leave these out or send the offer's.", fields=mismatched
         )

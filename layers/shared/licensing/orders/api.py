@@ -9,6 +9,7 @@ from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
 from licensing.core.clock import iso
 from licensing.core.money import Money
 from licensing.http.models import Model, Text
+from licensing.orders.plans import ANNUAL, MONTHLY
 from licensing.orders.status import OrderStatus
 from licensing.orders.usage import licenses_unused, licenses_used
 from licensing.store.table import OrderItem, OrderUsageItem
@@ -44,10 +45,11 @@ class RenewalOut(Model):
 class OrderOut(Model):
     id: str
     type: Literal["new", "bulk", "renewal"]
+    plan: Literal["annual", "monthly"] = "annual"
     status: str
     product: str
     devices: int
-    years: int
+    years: int | None  # None on a monthly plan's order
     licenses: int
     customer_ref: str | None
     price_per_license: Money
@@ -67,18 +69,25 @@ class OrderPage(Model):
     next_cursor: str | None
 
 
+def plan_of(order: OrderItem) -> str:
+    """An order's plan; an order placed before plans existed by a monthly partner was billed monthly."""
+    if order.plan:
+        return order.plan
+    return MONTHLY if order.billing == MONTHLY and order.type != "monthly_statement" else ANNUAL
+
+
 def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOut:
     currency = order.currency
-    payment_status = (
-        "billed_monthly" if order.billing == "monthly" else _PAYMENT_STATUS[OrderStatus(order.status)]
-    )
+    billed_monthly = plan_of(order) == MONTHLY and order.type != "monthly_statement"
+    payment_status = "billed_monthly" if billed_monthly else _PAYMENT_STATUS[OrderStatus(order.status)]
     return OrderOut(
         id=order.id,
         type=order.type,  # type: ignore[arg-type]
+        plan=plan_of(order),  # type: ignore[arg-type]
         status=order.status,
         product=order.product,
         devices=int(order.devices),
-        years=int(order.years),
+        years=int(order.years) if order.years is not None else None,
         licenses=int(order.licenses),
         customer_ref=order.customer_ref,
         price_per_license=Money(int(order.price_per_license), currency),

@@ -1,8 +1,9 @@
 """Checkout: a partner's quote, and placing a new or bulk order exactly once per Idempotency-Key.
 
-A prepaid partner's order awaits payment (`licensing.payments` issues its keys); a monthly partner's
-keys are issued at once: the first ones in the transaction that creates the order, the rest in chunks
-(`licensing.orders.fulfilment`), finished by a replay of the same key if the first attempt stopped.
+An annual order awaits payment (`licensing.payments` issues its keys), whoever the partner; a monthly
+plan's keys are issued at once: the first ones in the transaction that creates the order, the rest in
+chunks (`licensing.orders.fulfilment`), finished by a replay of the same key if the first attempt
+stopped. Nothing is due for a monthly order itself: its licenses are billed for use each month.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
-from licensing.catalog.pricing import Quote, quote
+from licensing.catalog.pricing import Quote, monthly_quote, quote
 from licensing.contracts.orders import OrderPlaced
 from licensing.core import clock
 from licensing.core.ids import new_id
@@ -24,6 +25,7 @@ from licensing.offers.repository import OFFER
 from licensing.orders import fulfilment
 from licensing.orders import repository as order_repo
 from licensing.orders.api import OrderRequest
+from licensing.orders.plans import MONTHLY, check_plan
 from licensing.orders.status import OrderStatus
 from licensing.partners.distributors import ensure_direct_purchase
 from licensing.store.idempotency import RECORD, IdempotentRequest
@@ -36,12 +38,22 @@ ROUTE = "POST /v1/orders"
 def quote_for(partner: PartnerItem, request: QuoteRequest, now: datetime | None = None) -> Quote:
     if request.offer_id:  # offers (licensing.offers.purchase)
         return purchase.priced(partner, request, now or clock.now()).quote
-    product, devices, years = request.configuration()
+    check_plan(request.plan, request.years, partner_billing=partner.billing)
+    product, devices = request.configuration()
+    if request.plan == MONTHLY:
+        return monthly_quote(
+            load_catalog(),
+            product_id=product,
+            devices=devices,
+            licenses=request.licenses,
+            currency=partner.currency,
+            partner_discount=partner.discount_percent,
+        )
     return quote(
         load_catalog(),
         product_id=product,
         devices=devices,
-        years=years,
+        years=int(request.years or 0),
         licenses=request.licenses,
         currency=partner.currency,
         partner_discount=partner.discount_percent,
@@ -51,12 +63,14 @@ def quote_for(partner: PartnerItem, request: QuoteRequest, now: datetime | None 
 def new_order(
     partner: PartnerItem, priced: Quote, now: datetime, *, type: str, customer_ref: str | None
 ) -> OrderItem:
-    """An order awaiting payment for the quoted licenses (not stored yet)."""
+    """An order awaiting payment for the quoted licenses (not stored yet); a monthly plan's order has
+    nothing to pay (its total is zero: the licenses are billed for use)."""
     return OrderItem(
         id=new_id("ord"),
         partner_id=partner.id,
         type=type,
         billing=partner.billing,
+        plan=priced.plan,
         status=OrderStatus.PENDING_PAYMENT,
         product=priced.product,
         devices=priced.devices,
@@ -65,7 +79,7 @@ def new_order(
         currency=priced.currency,
         list_price_per_license=priced.list_price_per_license.amount,
         price_per_license=priced.price_per_license.amount,
-        total_amount=priced.total.amount,
+        total_amount=0 if priced.plan == MONTHLY else priced.total.amount,
         discounts=[{"kind": d.kind, "percent": str(d.percent)} for d in priced.discounts],
         catalog_version=priced.catalog_version,
         customer_ref=customer_ref,
@@ -78,7 +92,7 @@ def new_order(
 def place_order(
     partner: PartnerItem, request: OrderRequest, idempotency_key: str | None, now: datetime
 ) -> OrderItem:
-    """The order as placed (and, for monthly partners, its keys issued), exactly once per Idempotency-Key:
+    """The order as placed (and, for a monthly plan, its keys issued), exactly once per Idempotency-Key:
     a replay gets the order as first placed, even when the partner or the catalog changed since."""
     once = IdempotentRequest.of(partner.id, idempotency_key, ROUTE, request.model_dump(mode="json"))
     return once.run(lambda: _place(partner, request, once, now), lambda first: replayed(first, now), now)
@@ -93,9 +107,9 @@ def _place(partner: PartnerItem, request: OrderRequest, once: IdempotentRequest,
     tx = Transaction()
     issue = None
     if offer:  # an offer is an annual purchase that goes through payment
-        order.offer_id, order.billing = offer.offer.id, "prepaid"
+        order.offer_id = offer.offer.id
         purchase.add_use(tx, offer, order.id, now)
-    elif partner.billing == "monthly":
+    elif order.plan == MONTHLY:
         issue = fulfilment.plan(order, now, items_already_in_transaction=2 if once.key else 1)
         order.license_keys, order.status = issue.keys, issue.status_after_first
     order_repo.add_create(tx, order)

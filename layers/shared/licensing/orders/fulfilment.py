@@ -1,7 +1,7 @@
 """Issuing an order's keys exactly once, in transactions of at most 100 items.
 
 The keys are chosen up front and stored on the order in the same transaction that marks it paid (or,
-for monthly partners, creates it). When they do not all fit in that transaction the order is left
+for a monthly plan, creates it). When they do not all fit in that transaction the order is left
 `fulfilling`, the rest is written in chunks of 100, and the order then becomes `fulfilled`. Any worker
 that finds a `fulfilling` order (a retried webhook, a replayed checkout) can finish it: chunks already
 written are recognised by their failed `attribute_not_exists` condition and skipped, so no key is ever
@@ -16,6 +16,7 @@ from typing import NamedTuple
 from licensing.licenses import repository as license_repo
 from licensing.licenses.keys import generate_key
 from licensing.licenses.lifecycle import activation_deadline
+from licensing.licenses.monthly import MONTHLY, MONTHLY_TERM_MONTHS
 from licensing.orders import repository as order_repo
 from licensing.orders.status import OrderStatus
 from licensing.store.table import LicenseItem, OrderItem
@@ -41,12 +42,14 @@ def new_keys(count: int) -> list[str]:
 
 def licenses_for(order: OrderItem, keys: list[str], issued_at: datetime, now: datetime) -> list[LicenseItem]:
     deadline = activation_deadline(issued_at)
+    monthly = order.plan == MONTHLY
     return [
         license_repo.new_license(
             key,
-            product=order.product,
-            devices=int(order.devices),
-            term_months=int(order.years) * 12,
+            product=str(order.product),
+            devices=int(order.devices or 0),
+            term_months=MONTHLY_TERM_MONTHS if monthly else int(order.years or 0) * 12,
+            plan=MONTHLY if monthly else None,
             partner_id=order.partner_id,
             order_id=order.id,
             purchased_at=issued_at,

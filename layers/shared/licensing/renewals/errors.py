@@ -11,6 +11,11 @@ class NotActivated(Conflict):
     title = "The license is an unused coupon; activate it before renewing it"
 
 
+class NotRenewable(Conflict):
+    code = "NOT_RENEWABLE"
+    title = "A monthly license runs month to month and is not renewed"
+
+
 class InvalidMigration(Unprocessable):
     code = "INVALID_MIGRATION"
     title = "The target edition is not on the license's upgrade path"

@@ -1,31 +1,24 @@
-"""Paid renewal (and renew-and-migrate): a renewal order for one activated license, exactly once per
-Idempotency-Key. The term is extended when the order is paid (`licensing.payments.settle`), or at once
-for partners on monthly billing, in the transaction that creates the order."""
+"""Paid renewal (and renew-and-migrate): a renewal order for one activated annual license, exactly once
+per Idempotency-Key. The term is extended when the order is paid (`licensing.payments.settle`), for
+every partner: a renewal is paid like any other annual order."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from licensing.catalog.catalog import load_catalog
-from licensing.contracts.licenses import LicenseRenewed
-from licensing.core.errors import Conflict
 from licensing.infra.bus import publish
-from licensing.licenses import repository as license_repo
 from licensing.licenses.keys import normalize_key
 from licensing.orders import repository as order_repo
 from licensing.orders.checkout import new_order, placed_event, placement, replayed
-from licensing.orders.status import OrderStatus
 from licensing.partners.distributors import ensure_direct_purchase
 from licensing.renewals.api import RenewRequest
-from licensing.renewals.extension import add_extension
 from licensing.renewals.options import license_with_partner
 from licensing.renewals.rules import check_renewable
 from licensing.renewals.terms import renewal_quote, target_product
 from licensing.store.idempotency import RECORD, IdempotentRequest
 from licensing.store.table import OrderItem
 from licensing.store.transactions import Transaction
-
-ATTEMPTS = 3  # reads of a license that keeps changing between our read and our write
 
 
 def place(
@@ -36,19 +29,14 @@ def place(
     route = f"POST /v1/licenses/{key}/renew"
     once = IdempotentRequest.of(partner_id, idempotency_key, route, request.model_dump(mode="json"))
 
-    def attempt() -> OrderItem:
-        for _ in range(ATTEMPTS):
-            if (order := _place(partner_id, key, request, once, now)) is not None:
-                return order
-        raise Conflict("The license is changing too often to renew; retry.")
-
-    return once.run(attempt, lambda first: replayed(first, now), now)
+    return once.run(
+        lambda: _place(partner_id, key, request, once, now), lambda first: replayed(first, now), now
+    )
 
 
 def _place(
     partner_id: str, key: str, request: RenewRequest, once: IdempotentRequest, now: datetime
-) -> OrderItem | None:
-    """Place the order; None when the license changed between the read and the write."""
+) -> OrderItem:
     license, partner = license_with_partner(partner_id, key)
     check_renewable(license, now)
     ensure_direct_purchase(partner.distributor_id)
@@ -63,20 +51,9 @@ def _place(
     order.previous_product = license.product if product != license.product else None
 
     tx = Transaction()
-    renewed: list[LicenseRenewed] = []
-    if partner.billing == "monthly":  # billed with the month's statement: the term moves now
-        order.status = OrderStatus.FULFILLED
-        _, extended = add_extension(
-            tx, license, months=request.years * 12, now=now, actor=f"partner:{partner_id}",
-            via={"renewal_order_id": order.id}, product=product,
-        )  # fmt: skip
-        renewed.append(extended)
     order_repo.add_create(tx, order)
     placed = placed_event(order)
     once.add_record(tx, result=placement(order), order_id=order.id, now=now)
-    failed = tx.commit(RECORD, license_repo.LICENSE)
-    once.check(failed)
-    if license_repo.LICENSE in failed:
-        return None
-    publish(placed, *renewed)
+    once.check(tx.commit(RECORD))
+    publish(placed)
     return order

@@ -14,14 +14,20 @@ from typing import TYPE_CHECKING
 from licensing.core.clock import add_months
 from licensing.licenses.errors import LicenseLapsed, LicenseRedeemed, LicenseRevoked
 from licensing.licenses.lifecycle import LicenseStatus, status_of
-from licensing.renewals.errors import CouponMismatch, CouponNotAvailable, NotActivated
+from licensing.licenses.monthly import MONTHLY
+from licensing.renewals.errors import CouponMismatch, CouponNotAvailable, NotActivated, NotRenewable
 
 if TYPE_CHECKING:
     from licensing.store.table import LicenseItem
 
 
 def check_renewable(license: LicenseItem, now: datetime) -> None:
-    """Only an activated license (active or expired) can be renewed."""
+    """Only an activated annual license (active or expired) can be renewed."""
+    if license.plan == MONTHLY:
+        raise NotRenewable(
+            "A monthly license runs month to month until cancelled and is billed for use: it has no term "
+            "to renew. Change its devices with PATCH, or cancel it."
+        )
     status = status_of(license, now)
     if status is LicenseStatus.UNUSED:
         raise NotActivated("This key is an unused coupon: assign or activate it first, or use it to renew.")
@@ -46,6 +52,8 @@ def check_coupon_for(coupon: LicenseItem, license: LicenseItem, now: datetime) -
     status = status_of(coupon, now)
     if status is not LicenseStatus.UNUSED:
         raise CouponNotAvailable(f"The coupon is {status.value}, not unused.", coupon_status=status.value)
+    if coupon.plan == MONTHLY:
+        raise CouponMismatch("The coupon is a monthly license, billed for use: it cannot renew a license.")
     if (coupon.product, int(coupon.devices)) != (license.product, int(license.devices)):
         raise CouponMismatch(
             f"The coupon is for {coupon.product} on {int(coupon.devices)} devices; the license is "
