@@ -31,8 +31,8 @@ def measure(world: World) -> list[Operation]:
             )
         with recorder.operation("POST /v1/orders, prepaid, 1 license, Idempotency-Key"):
             single = world.order(prepaid, 1, idempotency_key="bench-single")
-        with recorder.operation("POST /v1/orders, monthly, 100 licenses, Idempotency-Key"):
-            world.order(monthly, 100, idempotency_key="bench-monthly")
+        with recorder.operation("POST /v1/orders, monthly plan, 100 licenses, Idempotency-Key"):
+            world.order(monthly, 100, idempotency_key="bench-monthly", plan="monthly")
 
         with recorder.operation("payment webhook: fulfil 1 license"):
             _expect(world.payment_event(single), "fulfilled", "paying 1 license")
@@ -56,10 +56,14 @@ def measure(world: World) -> list[Operation]:
             renewal = world.renew(prepaid, keys[0], idempotency_key="bench-renewal")
         with recorder.operation("payment webhook: pay a renewal (term extended)"):
             _expect(world.payment_event(renewal), "fulfilled", "paying a renewal")
-        monthly_key = world.license_keys(monthly, world.order(monthly, 1)["id"])[0]
-        world.lookup(monthly_key, WORKSPACE)
-        with recorder.operation("POST /v1/licenses/{key}/renew, monthly (extended at once)"):
-            world.renew(monthly, monthly_key)
+        monthly_key = world.license_keys(monthly, world.order(monthly, 1, plan="monthly")["id"])[0]
+        with recorder.operation("POST /v1/lookup, first use of a monthly key (activation)"):
+            world.lookup(monthly_key, WORKSPACE)
+        with recorder.operation("PATCH /v1/licenses/{key} devices, monthly"):
+            world.call("PATCH", f"/v1/licenses/{monthly_key}", {"devices": 8}, partner=monthly)
+        for change in ("suspend", "reinstate", "cancel"):
+            with recorder.operation(f"POST /v1/licenses/{{key}}/{change}, monthly"):
+                world.call("POST", f"/v1/licenses/{monthly_key}/{change}", partner=monthly)
     return recorder.operations
 
 

@@ -115,9 +115,13 @@ class World:
             raise BenchError(f"the authorizer did not recognise the partner's key: {policy}")
         return policy
 
-    def order(self, partner: Partner, licenses: int = 1, idempotency_key: str | None = None) -> Any:
+    def order(
+        self, partner: Partner, licenses: int = 1, idempotency_key: str | None = None, *, plan: str = "annual"
+    ) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         body = {**ORDER, "licenses": licenses}
+        if plan == "monthly":  # no term: the keys run month to month
+            body = {**{k: v for k, v in body.items() if k != "years"}, "plan": "monthly"}
         return self.call("POST", "/v1/orders", body, expect=201, partner=partner, headers=headers)
 
     def payment_event(self, order: dict[str, Any], kind: str = "payment.succeeded") -> str:

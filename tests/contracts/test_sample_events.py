@@ -90,6 +90,27 @@ def test_renewal_samples(gateway: LocalGateway, partner: Partner, webhook) -> No
     }  # fmt: skip
 
 
+def test_monthly_order_and_cancel_samples(
+    gateway: LocalGateway, monthly_partner: Partner, frozen_now
+) -> None:
+    status, order = run(gateway, "checkout", as_partner(sample("create_monthly_order.json"), monthly_partner))
+    assert (status, order["plan"], order["status"], len(order["license_keys"])) == (
+        201,
+        "monthly",
+        "fulfilled",
+        2,
+    )
+    key = order["license_keys"][0]
+    monthly_partner.api.post(f"/v1/licenses/{key}/assign", {"workspace_id": "ws-sample"})
+    event = for_license(as_partner(sample("cancel_license.json"), monthly_partner), key)
+    status, license = run(gateway, "licenses", event)
+    assert (status, license["cancelled_at"], license["ends_at"]) == (
+        200,
+        "2026-11-27T10:00:00Z",
+        "2026-11-28T00:00:00Z",
+    )
+
+
 def test_scheduled_sweep_sample(gateway: LocalGateway, partner: Partner, webhook, frozen_now) -> None:
     order = partner.order().json()
     webhook.pay(order, timestamp=int(frozen_now().timestamp()))  # a coupon: its deadline is 2027-11-27
@@ -132,7 +153,7 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     "name",
     [
         "lookup.json", "create_order.json", "payment_webhook.json", "health.json", "renew_license.json",
-        "renew_with_coupon.json",
+        "renew_with_coupon.json", "create_monthly_order.json", "cancel_license.json",
     ],
 )  # fmt: skip
 def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:

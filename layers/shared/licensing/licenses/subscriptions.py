@@ -50,10 +50,13 @@ def device_change(license: LicenseItem, devices: int, now: datetime) -> dict[str
         raise NotMonthly("Only a monthly license's devices can change; an annual key keeps what was bought.")
     _still_running(license, now)
     load_catalog().product(license.product).check_devices(devices)
+    if not license.usage:  # not activated yet: nothing is billed, so no period moves
+        return {"devices": devices}
     return {"devices": devices, "usage": resized(license.usage, now, devices)}
 
 
 def _suspension(license: LicenseItem, now: datetime) -> dict[str, Any]:
+    _still_running(license, now)
     if status_of(license, now) is LicenseStatus.SUSPENDED:
         raise AlreadySuspended("The license is already suspended; reinstate it to use it again.")
     _active(license, now)
