@@ -1,4 +1,5 @@
-"""Vendor operators: partners and their API keys; distributors (functions/admin/distributors.py)."""
+"""Vendor operators: partners and their API keys; distributors (distributors.py); offers and
+discount approvals (offers.py)."""
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -10,10 +11,11 @@ from licensing.http.resolver import api_handler, create_app, principal
 from licensing.partners import service as partners
 from licensing.partners.api import PartnerCreate, PartnerOut, PartnerUpdate, partner_out
 
-if __package__:  # tests and tools import the function as the package functions.admin
-    from functions.admin import distributors
+if __package__:  # imported as functions.admin.app (the tests, the dev server, the OpenAPI generator)
+    from functions.admin import distributors, offers
 else:  # in Lambda the function's folder is the code root
     import distributors  # type: ignore[no-redef]
+    import offers  # type: ignore[no-redef]
 
 app = create_app()
 
@@ -24,7 +26,8 @@ def admins_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) ->
 
 
 app.use(middlewares=[admins_only])
-app.include_router(distributors.router)
+app.include_router(distributors.router)  # the middleware above covers the routers' routes too
+app.include_router(offers.router)
 
 
 @app.post("/v1/admin/partners")

@@ -1,5 +1,5 @@
-"""Checkout: the partner's catalog and quotes, placing orders, and reading them back; distributors'
-orders for their partners (functions/checkout/distributor.py)."""
+"""Checkout: the partner's catalog and quotes, placing orders, and reading them back; its offers and
+discount requests (offers.py); distributors' orders for their partners (distributor.py)."""
 
 from typing import Annotated, Literal
 
@@ -17,13 +17,15 @@ from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, p
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
 
-if __package__:  # tests and tools import the function as the package functions.checkout
-    from functions.checkout import distributor
+if __package__:  # imported as functions.checkout.app (the tests, the dev server, the OpenAPI generator)
+    from functions.checkout import distributor, offers
 else:  # in Lambda the function's folder is the code root
     import distributor  # type: ignore[no-redef]
+    import offers  # type: ignore[no-redef]
 
 app = create_app()
 app.include_router(distributor.router)
+app.include_router(offers.router)
 
 
 def _partner() -> PartnerItem:
@@ -38,7 +40,7 @@ def get_catalog() -> CatalogOut:
 
 @app.post("/v1/quotes")
 def create_quote(quote: QuoteRequest) -> QuoteOut:
-    return quote_out(checkout.quote_for(_partner(), quote))
+    return quote_out(checkout.quote_for(_partner(), quote, clock.now()))
 
 
 @app.post("/v1/orders")
@@ -46,7 +48,7 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
     now = clock.now()
     placed = checkout.place_order(_partner(), order, idempotency_key(app), now)
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=order.licenses)
+    metrics.add_metric(name="LicensesOrdered", unit=MetricUnit.Count, value=placed.licenses)
     return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 

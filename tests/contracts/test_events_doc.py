@@ -29,6 +29,8 @@ from licensing.core.clock import iso
 from licensing.infra.bus import RecordingPublisher
 from tests.support.billing import scheduled
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.environment import ADMIN_KEY
+from tests.support.offers import approval_body, offer_body, request_body
 from tests.support.paths import REPO_ROOT
 from tests.support.table import unowned_key
 
@@ -205,6 +207,14 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
     for change in ("suspend", "reinstate", "cancel"):
         ok(monthly_partner.api.post(f"/v1/licenses/{msp_key}/{change}"))
 
+    # a partner manager's offer, bought; a discount request approved, another rejected
+    admin = api.with_key(ADMIN_KEY)
+    offer = ok(admin.post("/v1/admin/offers", offer_body(partner)), 201)
+    ok(partner.api.post("/v1/orders", {"offer_id": offer["id"]}), 201)
+    asked = [ok(partner.api.post("/v1/discount-requests", request_body()), 201) for _ in range(2)]
+    ok(admin.post(f"/v1/admin/discount-requests/{asked[0]['id']}/approve", approval_body()), 201)
+    ok(admin.post(f"/v1/admin/discount-requests/{asked[1]['id']}/reject", {"reason": "No evidence."}))
+
     # the sweeper, a year on: reminders, the end-customer notice, coupon warnings, expiry and lapse
     sweeper = gateway.handler("functions.sweeper.app")
     expiry = frozen_now() + timedelta(days=365)  # of `expiring`; the deadline of the bulk order's coupons
@@ -250,3 +260,4 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
     }
     assert [len(d["revoked_license_keys"]) for d in seen["OrderRefunded"]] == [2]
     assert [d["customer_email"] for d in seen["EndCustomerExpiryNotice"]] == ["it@customer.example"]
+    assert [d.get("discount_request_id") for d in seen["OfferCreated"]] == [None, asked[0]["id"]]

@@ -18,6 +18,7 @@ from tests.support.billing import scheduled
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.distributors import Distributor
 from tests.support.notifier import SENDER, coupon_warning, eventbridge_event
+from tests.support.offers import approval_body, offer_body, request_body
 
 current_module: contextvars.ContextVar[str] = contextvars.ContextVar("current_module", default="test-setup")
 TRANSACT_ACTIONS = {
@@ -158,6 +159,22 @@ def test_every_action_used_is_granted(
         notify(notice, LambdaContext("notifier"))
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     assert notify(notice, LambdaContext("notifier"))["outcome"] == "sent"
+    # offers and discount requests: the admin's lists read GSI1 and GSI2, an approval is a transaction
+    in_a_month = {"expires_at": (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    offer = admin.post("/v1/admin/offers", offer_body(partner, **in_a_month)).json()
+    admin.get("/v1/admin/offers", query={"partner_id": partner.id})
+    admin.get(f"/v1/admin/offers/{offer['id']}")
+    partner.api.get("/v1/offers")
+    partner.api.post("/v1/quotes", {"offer_id": offer["id"]})
+    partner.api.post("/v1/orders", {"offer_id": offer["id"]}, headers={"Idempotency-Key": "iam-offer"})
+    admin.delete(
+        f"/v1/admin/offers/{admin.post('/v1/admin/offers', offer_body(partner, **in_a_month)).json()['id']}"
+    )
+    asked = [partner.api.post("/v1/discount-requests", request_body()).json() for _ in range(2)]
+    admin.get("/v1/admin/discount-requests")
+    admin.post(f"/v1/admin/discount-requests/{asked[0]['id']}/approve", approval_body(**in_a_month))
+    admin.post(f"/v1/admin/discount-requests/{asked[1]['id']}/reject", {"reason": "No."})
+    partner.api.get("/v1/discount-requests")
     # monthly billing: live usage, its CSV and the run of this month (the monthly key's usage today)
     monthly_partner.api.get("/v1/billing/usage")
     monthly_partner.api.get("/v1/billing/usage.csv")

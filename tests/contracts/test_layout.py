@@ -27,6 +27,7 @@ CONTEXTS = (
     "sweeper",
     "notifications",
     "billing",
+    "offers",
 )
 # Modules of pure rules: what they decide depends on their arguments alone (plus the catalog file).
 PURE = (
@@ -37,6 +38,7 @@ PURE = (
     "licensing.licenses.index", "licensing.orders.status", "licensing.orders.usage",
     "licensing.payments.signatures", "licensing.renewals.rules", "licensing.renewals.terms",
     "licensing.sweeper.rules", "licensing.notifications.templates", "licensing.billing.usage",
+    "licensing.offers.rules",
 )  # fmt: skip
 FUNCTIONS = sorted(path.parent.name for path in (REPO_ROOT / "functions").glob("*/app.py"))
 

@@ -4,24 +4,44 @@ the API."""
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from licensing.catalog.catalog import Catalog
 from licensing.catalog.pricing import Quote, partner_price_per_device_year
+from licensing.core.errors import ValidationFailed
 from licensing.core.money import Money
-from licensing.http.models import Count, Model, Request
+from licensing.http.models import Count, Identifier, Model, Request
 
 Plan = Literal["annual", "monthly"]
 
 
 class QuoteRequest(Request):
-    product: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    devices: Annotated[Count, Field(ge=1)]
+    """`product` and `devices` are required, unless `offer_id` names an offer, which has them (and years)."""
+
+    product: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    devices: Annotated[Count, Field(ge=1)] | None = None
     years: Annotated[Count | None, Field(ge=1, description="annual plan only: the term in years")] = None
     licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
     plan: Annotated[
         Plan, Field(description="annual: paid up front for `years`; monthly: billed each month for use")
     ] = "annual"
+    # ---- offers (licensing.offers.purchase): product, devices, years and licenses then come from the offer
+    offer_id: Annotated[
+        Identifier | None, Field(description="buy through this offer (an annual purchase)")
+    ] = None
+
+    @model_validator(mode="after")
+    def _configuration_or_offer(self) -> "QuoteRequest":
+        missing = [name for name in ("product", "devices") if getattr(self, name) is None]
+        if self.offer_id is None and missing:
+            raise ValueError(f"{', '.join(missing)}: required unless offer_id is given")
+        return self
+
+    def configuration(self) -> tuple[str, int]:
+        """Product and devices of a request without an offer (the validator requires them)."""
+        if self.product is None or self.devices is None:
+            raise ValidationFailed("product and devices are required unless offer_id is given.")
+        return self.product, self.devices
 
 
 class DiscountOut(Model):

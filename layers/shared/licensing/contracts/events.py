@@ -6,6 +6,7 @@ own events."""
 from licensing.contracts.base import EventDetail
 from licensing.contracts.billing import MonthlyStatementIssued
 from licensing.contracts.licenses import CouponRedeemed, LicenseActivated, LicenseClaimed, LicenseRenewed
+from licensing.contracts.offers import DiscountRequested, DiscountRequestRejected, OfferCreated
 from licensing.contracts.orders import OrderPlaced
 from licensing.contracts.payments import (
     LicensesIssued,
@@ -41,6 +42,9 @@ EVENTS: tuple[type[EventDetail], ...] = (
     LicenseExpired,
     CouponLapsed,
     MonthlyStatementIssued,
+    DiscountRequested,
+    OfferCreated,
+    DiscountRequestRejected,
 )
 
 EVENT_DETAILS: dict[str, type[EventDetail]] = {model.__name__: model for model in EVENTS}

@@ -24,6 +24,8 @@ RENDERERS: dict[str, Renderer] = {
     "CouponDeadlineWarning": templates.coupon_deadline_warning,
     "EndCustomerExpiryNotice": templates.end_customer_expiry,
     "MonthlyStatementIssued": templates.monthly_statement,
+    "OfferCreated": templates.offer_created,
+    "DiscountRequestRejected": templates.discount_request_rejected,
 }
 
 

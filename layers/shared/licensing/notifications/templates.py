@@ -1,5 +1,5 @@
-"""The e-mails the notifier sends, rendered from the sweeper's and the billing run's events: pure
-functions, no AWS.
+"""The e-mails the notifier sends, rendered from the sweeper's, the billing run's and the offers' events
+(a new offer, a rejected discount request): pure functions, no AWS.
 
 Each renderer takes an event's `detail` and the partner's name and returns a plain-text notice. Dates are
 shown as UTC calendar dates; "days left" counts calendar days from the sweeper's run.
@@ -83,8 +83,7 @@ def end_customer_expiry(detail: Mapping[str, Any], partner_name: str) -> Notice:
 
 def monthly_statement(detail: Mapping[str, Any], partner_name: str) -> Notice:
     """The partner's statement for a month of monthly licenses, with what to pay and how."""
-    total = detail["total"]
-    amount = f"{int(total['amount']) // 100}.{int(total['amount']) % 100:02d} {total['currency']}"
+    amount = _money(detail["total"])
     lines = int(detail["lines"])
     minimum = " (the minimum monthly charge)" if detail.get("minimum_applied") else ""
     subject = f"Your statement for {detail['month']}: {amount}"
@@ -96,6 +95,54 @@ def monthly_statement(detail: Mapping[str, Any], partner_name: str) -> Notice:
         "with a line per license; pay it with that order id as the payment reference.\n"
     )
     return Notice(subject, text)
+
+
+def offer_created(detail: Mapping[str, Any], partner_name: str) -> Notice:
+    """A partner manager's new offer for the partner, with its purchase link."""
+    price, licenses = detail["price_per_license"], int(detail["licenses"])
+    years, reason = int(detail["years"]), _REASONS.get(detail["reason"], "custom")
+    subject = f"A new offer for you: {_product_name(detail['product'])}, {_money(price)} per license"
+    text = (
+        f"Hello {partner_name},\n\n"
+        f"your partner manager has prepared an offer for you ({reason}):\n\n"
+        f"- {licenses} license{'' if licenses == 1 else 's'} of {_edition(detail)}, "
+        f"{years} year{'' if years == 1 else 's'}\n"
+        f"- {_money(price)} per license (list price {_money(detail['list_price_per_license'])})\n"
+        f"- valid until {_day(detail['expires_at'])}\n\n"
+        f"Buy it in the portal: {detail['purchase_url']} (offer {detail['offer_id']}), or with the API by "
+        f'sending "offer_id": "{detail["offer_id"]}" to POST /v1/orders. It can be bought once.\n'
+    )
+    return Notice(subject, text)
+
+
+def discount_request_rejected(detail: Mapping[str, Any], partner_name: str) -> Notice:
+    """The partner's discount request was rejected, with the manager's reason."""
+    kind = _REASONS.get(detail["kind"], detail["kind"])
+    subject = f"Your {kind} discount request for {detail['customer_name']} was not approved"
+    text = (
+        f"Hello {partner_name},\n\n"
+        f"your request for a {kind} discount for {detail['customer_name']} "
+        f"({detail['discount_request_id']}) was not approved. The reason given:\n\n"
+        f"{detail['reason']}\n\n"
+        "You can send a new request with more evidence at any time.\n"
+    )
+    return Notice(subject, text)
+
+
+_REASONS = {
+    "education": "education",
+    "nonprofit": "non-profit",
+    "charity": "charity",
+    "student": "student",
+    "teacher": "teacher",
+    "custom": "custom",
+}
+
+
+def _money(money: Mapping[str, Any]) -> str:
+    """`{"amount": 12345, "currency": "EUR"}` -> `123.45 EUR` (every catalog currency has two decimals)."""
+    amount = int(money["amount"])
+    return f"{'-' if amount < 0 else ''}{abs(amount) // 100}.{abs(amount) % 100:02d} {money['currency']}"
 
 
 def _product_name(product_id: str) -> str:

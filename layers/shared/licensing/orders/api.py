@@ -61,6 +61,7 @@ class OrderOut(Model):
     license_keys: list[str]
     licenses_used: int
     licenses_unused: int
+    offer_id: str | None = None  # bought through this offer (licensing.offers)
     renewal: RenewalOut | None = None
     placed_by: str | None = None  # e.g. `distributor:<id>` for an order a distributor placed
     statement: StatementOut | None = None
@@ -106,6 +107,7 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         license_keys=list(order.license_keys),
         licenses_used=licenses_used(order, usage),
         licenses_unused=licenses_unused(order, usage, now),
+        offer_id=order.offer_id,
         renewal=None
         if not order.renews_license
         else RenewalOut(

@@ -16,13 +16,17 @@ from licensing.catalog.api import QuoteRequest
 from licensing.catalog.catalog import load_catalog
 from licensing.catalog.pricing import Quote, monthly_quote, quote
 from licensing.contracts.orders import OrderPlaced
+from licensing.core import clock
 from licensing.core.ids import new_id
 from licensing.core.money import Money
 from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
+from licensing.offers import purchase
+from licensing.offers.repository import OFFER
 from licensing.orders import fulfilment
 from licensing.orders import repository as order_repo
 from licensing.orders.api import OrderRequest
+from licensing.orders.errors import OfferNotForDistributors
 from licensing.orders.plans import MONTHLY, check_plan
 from licensing.orders.status import OrderStatus
 from licensing.partners.distributors import ensure_direct_purchase
@@ -47,14 +51,24 @@ class PlacedBy(NamedTuple):
         return f"{self.actor}#{partner_id}"  # a partner's own scope is its id, `ptn_...`: never this
 
 
-def quote_for(partner: PartnerItem, request: QuoteRequest, placed_by: PlacedBy | None = None) -> Quote:
+def quote_for(
+    partner: PartnerItem,
+    request: QuoteRequest,
+    placed_by: PlacedBy | None = None,
+    now: datetime | None = None,
+) -> Quote:
+    if request.offer_id:  # offers (licensing.offers.purchase)
+        if placed_by is not None:
+            raise OfferNotForDistributors("An offer is bought by its partner, not through a distributor.")
+        return purchase.priced(partner, request, now or clock.now()).quote
     check_plan(request.plan, request.years, partner_billing=partner.billing)
+    product, devices = request.configuration()
     discount = partner.discount_percent if placed_by is None else placed_by.discount_percent
     if request.plan == MONTHLY:
         priced = monthly_quote(
             load_catalog(),
-            product_id=request.product,
-            devices=request.devices,
+            product_id=product,
+            devices=devices,
             licenses=request.licenses,
             currency=partner.currency,
             partner_discount=discount,
@@ -62,8 +76,8 @@ def quote_for(partner: PartnerItem, request: QuoteRequest, placed_by: PlacedBy |
     else:
         priced = quote(
             load_catalog(),
-            product_id=request.product,
-            devices=request.devices,
+            product_id=product,
+            devices=devices,
             years=int(request.years or 0),
             licenses=request.licenses,
             currency=partner.currency,
@@ -116,10 +130,21 @@ def place_order(
     a replay gets the order as first placed, even when the partner or the catalog changed since. With
     `placed_by` a distributor places it for the partner, at its own discount."""
     scope, route = (partner.id, ROUTE) if not placed_by else (placed_by.scope(partner.id), placed_by.route)
-    once = IdempotentRequest.of(scope, idempotency_key, route, request.model_dump(mode="json"))
+    once = IdempotentRequest.of(scope, idempotency_key, route, fingerprint(request))
     return once.run(
         lambda: _place(partner, request, once, now, placed_by), lambda first: replayed(first, now), now
     )
+
+
+# Fields added to the body since Idempotency-Key records were first written, with their defaults: left out
+# of the fingerprint while at the default, so a request retried across a deploy still matches its record.
+_ADDED = {"plan": "annual", "offer_id": None}
+
+
+def fingerprint(request: OrderRequest) -> dict[str, Any]:
+    """What an Idempotency-Key compares of an order's body."""
+    body = request.model_dump(mode="json")
+    return {name: value for name, value in body.items() if name not in _ADDED or value != _ADDED[name]}
 
 
 def _place(
@@ -131,20 +156,27 @@ def _place(
 ) -> OrderItem:
     if placed_by is None:
         ensure_direct_purchase(partner.distributor_id)
-    priced = quote_for(partner, request, placed_by)
-    kind = "bulk" if request.licenses > 1 else "new"
+    offer = purchase.priced(partner, request, now) if request.offer_id and placed_by is None else None
+    priced = offer.quote if offer else quote_for(partner, request, placed_by, now)
+    kind = "bulk" if priced.licenses > 1 else "new"
     order = new_order(partner, priced, now, type=kind, customer_ref=request.customer_ref)
     order.placed_by = placed_by.actor if placed_by else None
     tx = Transaction()
     issue = None
-    if order.plan == MONTHLY:
+    if offer:  # an offer is an annual purchase that goes through payment
+        order.offer_id = offer.offer.id
+        purchase.add_use(tx, offer, order.id, now)
+    elif order.plan == MONTHLY:
         issue = fulfilment.plan(order, now, items_already_in_transaction=2 if once.key else 1)
         order.license_keys, order.status = issue.keys, issue.status_after_first
     order_repo.add_create(tx, order)
     license_repo.add_issues(tx, issue.first if issue else [])
     placed = placed_event(order)
     once.add_record(tx, result=placement(order), order_id=order.id, now=now)
-    once.check(tx.commit(RECORD))
+    failed = tx.commit(RECORD, OFFER)
+    once.check(failed)
+    if offer:
+        purchase.check_use(failed, offer, now)
     if not (issue and issue.rest) or fulfilment.write_rest(order.id, issue.rest, now):
         publish(placed)  # by the one worker that finished the order
     return order

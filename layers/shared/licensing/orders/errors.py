@@ -18,3 +18,8 @@ class MonthlyBillingNotEnabled(Forbidden):
 class YearsNotAllowed(Unprocessable):
     code = "YEARS_NOT_ALLOWED"
     title = "A monthly plan has no term in years"
+
+
+class OfferNotForDistributors(Unprocessable):
+    code = "OFFER_NOT_FOR_DISTRIBUTORS"
+    title = "An offer is bought by its partner"

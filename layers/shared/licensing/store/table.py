@@ -358,6 +358,57 @@ class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
 # ------------------------------------------------ offers and discount requests (licensing.offers)
 
 
+class OfferItem(BaseItem, discriminator="Offer"):
+    """A partner manager's custom purchase link for one partner: `PK=OFFER#<id>`, `SK=OFFER`, the partner's
+    offers on GSI1 (see licensing.offers.repository). Its status is derived from the fields below."""
+
+    id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    devices = NumberAttribute()
+    years = NumberAttribute()
+    licenses = NumberAttribute()
+    reason = UnicodeAttribute()  # education, nonprofit, charity, student, teacher or custom
+    currency = UnicodeAttribute()  # the partner's
+    discount_percent = DecimalAttribute(null=True)  # exactly one of these two
+    price_per_license = NumberAttribute(null=True)  # minor units of `currency`
+    expires_at = IsoDateTimeAttribute()
+    note = UnicodeAttribute(null=True)
+    discount_request_id = UnicodeAttribute(null=True)  # the request an approval created it for
+    created_at = IsoDateTimeAttribute()
+    order_id = UnicodeAttribute(null=True)  # set, with used_at, by the order's creation transaction
+    used_at = IsoDateTimeAttribute(null=True)
+    withdrawn_at = IsoDateTimeAttribute(null=True)
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class DiscountRequestItem(BaseItem, discriminator="DiscountRequest"):
+    """A partner's request for an education / non-profit discount: `PK=DISCOUNT_REQUEST#<id>`,
+    `SK=DISCOUNT_REQUEST`; the partner's requests on GSI1, every request by status on GSI2 with its
+    compact `row` (see licensing.offers.repository)."""
+
+    id = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    evidence_url = UnicodeAttribute(null=True)
+    details = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending, approved or rejected
+    rejection_reason = UnicodeAttribute(null=True)
+    offer_id = UnicodeAttribute(null=True)  # approved: the offer it created
+    created_at = IsoDateTimeAttribute()
+    decided_at = IsoDateTimeAttribute(null=True)
+    row = UnicodeAttribute(null=True)  # the request as the admin's list shows it (JSON), on GSI2
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    GSI2PK = UnicodeAttribute()
+    GSI2SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+    by_status = PartnerLicensesIndex()
+
+
 # ---------------------------------------------------------------- distributors (licensing.partners)
 
 

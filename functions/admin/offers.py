@@ -1,0 +1,80 @@
+"""Vendor operators' offers and discount approvals (included by functions/admin/app.py, whose admin-only
+middleware covers these routes too)."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from licensing.core import clock
+from licensing.http.models import Identifier
+from licensing.offers import discount_requests, manage
+from licensing.offers.api import (
+    DiscountApproval,
+    DiscountApproved,
+    DiscountRejection,
+    DiscountRequestOut,
+    DiscountRequestPage,
+    OfferCreate,
+    OfferOut,
+    OfferPage,
+    offer_out,
+    request_out,
+    row_out,
+)
+
+router = Router()
+
+
+@router.post("/v1/admin/offers")
+def create_offer(offer: OfferCreate) -> Response[OfferOut]:
+    now = clock.now()
+    created = manage.create(offer.partner_id, offer, reason=offer.reason, now=now)
+    return Response(status_code=201, content_type="application/json", body=offer_out(created, now))
+
+
+@router.get("/v1/admin/offers")
+def list_offers(
+    partner_id: Annotated[Identifier, Query(description="the partner whose offers to list")],
+    status: Annotated[Literal["open", "used", "withdrawn", "expired"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> OfferPage:
+    now = clock.now()
+    found = manage.list_offers(partner_id, status=status, now=now, limit=limit, cursor=cursor)
+    return OfferPage(items=[offer_out(o, now) for o in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/admin/offers/<offer_id>")
+def get_offer(offer_id: str) -> OfferOut:
+    return offer_out(manage.get(offer_id), clock.now())
+
+
+@router.delete("/v1/admin/offers/<offer_id>")
+def withdraw_offer(offer_id: str) -> OfferOut:
+    now = clock.now()
+    return offer_out(manage.withdraw(offer_id, now), now)
+
+
+@router.get("/v1/admin/discount-requests")
+def list_discount_requests(
+    status: Annotated[Literal["pending", "approved", "rejected"], Query()] = "pending",
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> DiscountRequestPage:
+    found = discount_requests.by_status(status, limit=limit, cursor=cursor)
+    return DiscountRequestPage(items=[row_out(row) for row in found.items], next_cursor=found.next_cursor)
+
+
+@router.post("/v1/admin/discount-requests/<request_id>/approve")
+def approve_discount_request(request_id: str, approval: DiscountApproval) -> Response[DiscountApproved]:
+    now = clock.now()
+    request, offer = discount_requests.approve(request_id, approval, now)
+    body = DiscountApproved(request=request_out(request), offer=offer_out(offer, now))
+    return Response(status_code=201, content_type="application/json", body=body)
+
+
+@router.post("/v1/admin/discount-requests/<request_id>/reject")
+def reject_discount_request(request_id: str, rejection: DiscountRejection) -> DiscountRequestOut:
+    return request_out(discount_requests.reject(request_id, rejection.reason, clock.now()))

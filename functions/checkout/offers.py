@@ -1,0 +1,50 @@
+"""A partner's open offers and its discount requests (included by functions/checkout/app.py)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from licensing.core import clock
+from licensing.http.resolver import idempotency_key, principal
+from licensing.offers import discount_requests, manage
+from licensing.offers.api import (
+    DiscountRequestCreate,
+    DiscountRequestOut,
+    DiscountRequestPage,
+    OfferPage,
+    offer_out,
+    request_out,
+)
+
+router = Router()
+
+
+@router.get("/v1/offers")
+def list_offers(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> OfferPage:
+    now = clock.now()
+    partner_id = principal(router).require_partner()  # type: ignore[arg-type]
+    found = manage.list_offers(partner_id, status="open", now=now, limit=limit, cursor=cursor)
+    return OfferPage(items=[offer_out(o, now) for o in found.items], next_cursor=found.next_cursor)
+
+
+@router.post("/v1/discount-requests")
+def create_discount_request(request: DiscountRequestCreate) -> Response[DiscountRequestOut]:
+    partner_id = principal(router).require_partner()  # type: ignore[arg-type]
+    created = discount_requests.submit(partner_id, request, idempotency_key(router), clock.now())  # type: ignore[arg-type]
+    return Response(status_code=201, content_type="application/json", body=request_out(created))
+
+
+@router.get("/v1/discount-requests")
+def list_discount_requests(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> DiscountRequestPage:
+    partner_id = principal(router).require_partner()  # type: ignore[arg-type]
+    found = discount_requests.of_partner(partner_id, limit=limit, cursor=cursor, now=clock.now())
+    items = [request_out(request, offer) for request, offer in found.items]
+    return DiscountRequestPage(items=items, next_cursor=found.next_cursor)
