@@ -40,7 +40,7 @@ def get_catalog() -> CatalogOut:
 
 @app.post("/v1/quotes")
 def create_quote(quote: QuoteRequest) -> QuoteOut:
-    return quote_out(checkout.quote_for(_partner(), quote, clock.now()))
+    return quote_out(checkout.quote_for(_partner(), quote, now=clock.now()))
 
 
 @app.post("/v1/orders")

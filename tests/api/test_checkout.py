@@ -286,3 +286,18 @@ def test_a_record_without_a_result_holds_its_key_and_answers_409(partner: Partne
 
     assert_problem(partner.order(idempotency_key="kept-by-the-old-version"), 409, "CONFLICT")
     assert order_count(partner.api) == 1
+
+
+def test_an_idempotency_record_from_before_plans_and_offers_still_matches(partner: Partner) -> None:
+    """A retry sent across the deploy that added `plan` and `offer_id` (both at their defaults) replays
+    the first order instead of answering IDEMPOTENCY_KEY_REUSED: the fingerprint leaves them out."""
+    from licensing.orders.api import OrderRequest
+    from licensing.orders.checkout import fingerprint
+
+    body = {"product": "business", "devices": 5, "years": 1, "licenses": 1, "customer_ref": None}
+    assert fingerprint(OrderRequest.model_validate(body)) == body  # what the old code recorded
+    monthly = OrderRequest.model_validate({**body, "plan": "monthly", "years": None})
+    assert fingerprint(monthly)["plan"] == "monthly"
+    first = partner.order("across-deploy")
+    again = partner.order("across-deploy", plan="annual")
+    assert (again.status, again.json()["id"]) == (201, first.json()["id"])

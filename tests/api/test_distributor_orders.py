@@ -358,3 +358,17 @@ def test_a_refused_direct_purchase_reads_the_distributor_once(gateway, assigned:
     status, _ = invoke(gateway, assigned, "POST", "/v1/orders", ORDER, **{"Idempotency-Key": "refused"})
     assert status == 403
     assert ddb_calls.calls == ["GetItem", "GetItem", "GetItem"]  # ... and whether the key answered before
+
+
+def test_a_distributor_cannot_buy_its_partners_offer(
+    admin: Api, distributor: Distributor, assigned: Partner, frozen_now: Any
+) -> None:
+    from tests.support.offers import create_offer
+
+    offer = create_offer(admin, assigned)
+    before = snapshot()
+    response = distributor.api.post(
+        f"/v1/distributor/partners/{assigned.id}/orders", {"offer_id": offer["id"]}
+    )
+    assert_problem(response, 422, "OFFER_NOT_FOR_DISTRIBUTORS")
+    assert snapshot() == before

@@ -12,6 +12,7 @@ from licensing.infra.bus import RecordingPublisher
 from licensing.store.table import OfferItem, OrderItem
 from tests.support import table
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.distributors import create_distributor
 from tests.support.offers import create_offer
 from tests.support.problems import assert_problem
 
@@ -175,7 +176,7 @@ def test_bad_checkout_bodies_with_offers_are_400(partner: Partner, body: dict[st
 
 
 def test_a_partner_with_a_distributor_cannot_buy_an_offer(admin: Api, frozen_now: Any) -> None:
-    partner = Partner.create(admin, distributor_id="dist_nordics")
+    partner = Partner.create(admin, distributor_id=create_distributor(admin)["id"])
     offer = create_offer(admin, partner)
     before = table.snapshot()
     assert_problem(partner.api.post("/v1/orders", {"offer_id": offer["id"]}), 403, "DIRECT_PURCHASE_DISABLED")

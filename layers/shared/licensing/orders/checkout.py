@@ -157,7 +157,7 @@ def _place(
     if placed_by is None:
         ensure_direct_purchase(partner.distributor_id)
     offer = purchase.priced(partner, request, now) if request.offer_id and placed_by is None else None
-    priced = offer.quote if offer else quote_for(partner, request, placed_by, now)
+    priced = offer.quote if offer else quote_for(partner, request, placed_by, now=now)
     kind = "bulk" if priced.licenses > 1 else "new"
     order = new_order(partner, priced, now, type=kind, customer_ref=request.customer_ref)
     order.placed_by = placed_by.actor if placed_by else None
