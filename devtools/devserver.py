@@ -61,7 +61,7 @@ DEMO_PARTNER = {
     "email": "demo@reseller.example",
     "currency": "EUR",
     "discount_percent": "10",
-    "billing": "prepaid",
+    "billing": "monthly",  # MSP billing: it buys both plans, so the demo shows monthly licenses and /dev/bill
 }
 DEMO_KEY_NAME = "devserver"
 T = TypeVar("T")
@@ -412,7 +412,11 @@ class DevServer:
         seeded = _started(self.seeded)
         admin_key = os.environ["LICENSING_ADMIN_KEY"]
         where = "embedded moto server, data is lost on exit" if self.moto else "from the environment"
-        partner_note = "seeded earlier, new key" if seeded.reused_partner else "EUR, 10% discount, prepaid"
+        partner_note = (
+            "seeded earlier, new key"
+            if seeded.reused_partner
+            else "EUR, 10% discount, monthly billing: both plans"
+        )
         exports = f"export API={self.url} KEY={shlex.quote(seeded.api_key)} ADMIN={shlex.quote(admin_key)}"
         auth = '-H "Authorization: Bearer $KEY"'
         as_json = "-H 'Content-Type: application/json'"
@@ -450,6 +454,9 @@ class DevServer:
             f"""-d '{{"years":1}}' $API/v1/licenses/$LICENSE/renew | {read_id}); echo $RENEWAL""",
             "  curl -sS -w '\\n' -X POST $API/dev/pay/$RENEWAL",
             f"  curl -sS -w '\\n' {auth} $API/v1/licenses/$LICENSE",
+            f"  curl -sS -w '\\n' {auth} {as_json} -H \"Idempotency-Key: msp-$RANDOM$RANDOM\" "
+            f"""-d '{{"plan":"monthly","product":"business","devices":5}}' $API/v1/orders""",
+            f"  curl -sS -w '\\n' {auth} $API/v1/billing/usage",
             "  curl -sS -w '\\n' $API/dev/events",
             "",
             "Press Ctrl-C to stop.",
