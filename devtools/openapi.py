@@ -1,5 +1,11 @@
-"""Print one OpenAPI 3 document for the whole API, merged from each function's Powertools resolver
-(the routes and pydantic models the handlers really use). `make openapi` writes it to docs/openapi.json."""
+"""Print the OpenAPI 3.1 document of the whole API (`make openapi` writes it to docs/openapi.json).
+
+Every route of template.yaml is in it: each function's Powertools resolver gives its routes and the
+pydantic models they really use, and each route's `licensing.http.contract.operation(...)` declaration
+gives its operationId, tag, audience, success status, headers and problems. This module adds what the
+routes share (the problems of the authorizer and of a malformed request, 405, 429, 500), the security
+schemes, the parameters' real constraints, links between operations and the examples of events/.
+"""
 
 from __future__ import annotations
 
@@ -11,43 +17,263 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-API_FUNCTIONS = [
-    "health",
-    "checkout",
-    "licenses",
-    "payment_webhook",
-    "admin",
-    "billing",
-]  # the lookup has no resolver
-PUBLIC_PATHS = {"/health", "/v1/lookup", "/v1/webhooks/payments"}
+COMPONENT = "#/components/schemas/"
+PROBLEM_CONTENT = "application/problem+json"
+TAGS = {
+    "Health": "Is the API up.",
+    "Lookup": "The vendor's client software: what a license key entitles it to (no API key).",
+    "Catalog": "Products, terms and the partner's prices.",
+    "Orders": "Quotes, orders (new, bulk, renewal, monthly statements) and their history.",
+    "Licenses": "A partner's licenses: list, search, export, edit, assign, claim; monthly subscriptions.",
+    "Renewals": "Renew a license, migrate it to another edition, or renew it with an unused coupon.",
+    "Billing": "Monthly (MSP) billing: usage so far and its CSV.",
+    "Offers": "Special prices from the partner manager, and education / non-profit discount requests.",
+    "Settings": "A partner's own settings.",
+    "Distributors": "Distributors and the orders they place for their partners.",
+    "Partners": "The vendor's operators: partners and their API keys.",
+    "Payments": "The payment provider's signed webhook.",
+}
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "partnerKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A partner API key (`lk_...`), issued by the vendor: `Authorization: Bearer <key>`.",
+    },
+    "adminKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The vendor's admin key, for the partner managers' routes under /v1/admin.",
+    },
+    "distributorKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A distributor API key (`dlk_...`), for the routes under /v1/distributor.",
+    },
+    "paymentSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Payment-Signature",
+        "description": '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the webhook secret.',
+    },
+}
+# Routes share these problems (`code` by status) besides what each declares.
+AUTHORIZER_PROBLEMS = {"401": ["UNAUTHORIZED"], "403": ["FORBIDDEN"]}
+INPUT_PROBLEMS = {"400": ["VALIDATION_ERROR"]}
+BODY_PROBLEMS = {"400": ["MALFORMED_JSON", "VALIDATION_ERROR"]}
+EVERY_ROUTE_PROBLEMS = {"429": ["THROTTLED"], "500": ["INTERNAL_ERROR"]}
+PROBLEM_DESCRIPTIONS = {
+    "400": "The request is malformed",
+    "401": "No valid credentials",
+    "403": "Not allowed for this caller",
+    "404": "Not found",
+    "409": "In conflict with the resource's state",
+    "412": "The resource changed since it was read",
+    "422": "Against the catalog or the business rules",
+    "429": "Too many requests (API Gateway throttling)",
+    "500": "Unexpected error; it has been logged with the request id",
+}
+# Stateful links: what a create answers feeds the reads (operationId -> link name -> target, parameters).
+LINKS: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
+    "createOrder": {
+        "GetOrder": ("getOrder", {"order_id": "$response.body#/id"}),
+        "GetFirstLicense": ("getLicense", {"key": "$response.body#/keys/0"}),
+    },
+    "createPartner": {
+        "GetPartner": ("getPartner", {"partner_id": "$response.body#/id"}),
+        "CreatePartnerApiKey": ("createPartnerApiKey", {"partner_id": "$response.body#/id"}),
+    },
+    "createPartnerApiKey": {"RevokeApiKey": ("revokeApiKey", {"key_id": "$response.body#/key_id"})},
+    "adminCreateOffer": {"AdminGetOffer": ("adminGetOffer", {"offer_id": "$response.body#/id"})},
+    "createDistributor": {
+        "GetDistributor": ("getDistributor", {"distributor_id": "$response.body#/id"}),
+    },
+    "createPartnerOrder": {
+        "GetDistributorOrder": ("getDistributorOrder", {"order_id": "$response.body#/id"}),
+    },
+    "renewLicense": {"GetRenewalOrder": ("getOrder", {"order_id": "$response.body#/id"})},
+}
+
+
+def _path_parameters() -> dict[str, dict[str, Any]]:
+    """The schema of each path parameter, by name: the id formats the API issues, the forgiving key."""
+    from pydantic import TypeAdapter
+
+    from licensing.contracts.base import OrderId, PartnerId
+    from licensing.contracts.offers import DiscountRequestId, OfferId
+    from licensing.licenses.keys import KEY_PATH_PATTERN
+
+    def schema_of(annotated: Any) -> dict[str, Any]:
+        return TypeAdapter(annotated).json_schema()
+
+    symbol = "[0-9A-HJKMNP-TV-Z]"
+    return {
+        "key": {
+            "type": "string",
+            "pattern": KEY_PATH_PATTERN,
+            "description": "A license key, as printed (`XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`) or as typed: "
+            "any case, dashes anywhere, I and L read as 1, O as 0. A key whose check symbol does not "
+            "match is 400 INVALID_LICENSE_KEY.",
+            "example": "7K3QD-M9XWT-2FHBR-0JNVA-5CZE8",
+        },
+        "order_id": schema_of(OrderId),
+        "partner_id": schema_of(PartnerId),
+        "offer_id": schema_of(OfferId),
+        "request_id": schema_of(DiscountRequestId),
+        "distributor_id": {
+            "type": "string",
+            "pattern": f"^dst_{symbol}{{26}}$",
+            "description": "Distributor id",
+        },
+        "key_id": {"type": "string", "pattern": f"^d?lk_{symbol}{{26}}$", "description": "API key id"},
+    }
 
 
 def build() -> dict[str, Any]:
     sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "shared")]
     os.environ.setdefault("TABLE_NAME", "licensing")
+    from devtools.gateway import load_routes, load_template
+
     document: dict[str, Any] = {
-        "openapi": "3.0.3",
-        "info": {"title": "Partner licensing API", "version": "1.0.0"},
-        "paths": {},
-        "components": {
-            "schemas": {},
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "API key"}},
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Partner licensing API",
+            "version": "1.0.0",
+            "description": "Resellers and MSPs buy, stock, renew and manage license keys; the vendor's "
+            "client software looks licenses up. Every error is an RFC 9457 problem "
+            "(`application/problem+json`) with a stable `code`. Full guide: README.md of the repository.",
         },
+        "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
+        "paths": {},
+        "components": {"schemas": {"Problem": _problem_schema()}, "securitySchemes": SECURITY_SCHEMES},
     }
-    for name in API_FUNCTIONS:
-        app = importlib.import_module(f"functions.{name}.app").app
-        part = json.loads(app.get_openapi_json_schema(title="part", version="1"))
+    modules = sorted({route.module for route in load_routes(load_template())[0]})
+    for module in modules:
+        app = getattr(importlib.import_module(module), "app", None)
+        if app is None:
+            continue  # the lookup has no resolver: added below
+        part = json.loads(
+            app.get_openapi_json_schema(title="part", version="1", security_schemes=SECURITY_SCHEMES)
+        )
         for path, operations in part.get("paths", {}).items():
-            if path not in PUBLIC_PATHS:
-                for operation in operations.values():
-                    operation["security"] = [{"apiKey": []}]
             document["paths"].setdefault(path, {}).update(operations)
         document["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
-    _document_query_models(document)
     _document_lookup(document)
+    _document_query_models(document)
+    for schema in ("HTTPValidationError", "ValidationError"):
+        document["components"]["schemas"].pop(schema, None)
+    parameters = _path_parameters()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            _finish(operation, parameters, f"{method.upper()} {path}")
+    _add_links(document)
+    _add_examples(document)
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document
+
+
+def _problem_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": "Problem",
+        "description": "An RFC 9457 problem. `code` is stable: branch on it, not on `title` or `detail`.",
+        "required": ["type", "title", "detail", "code"],
+        "properties": {
+            "type": {"type": "string", "format": "uri"},
+            "title": {"type": "string"},
+            "status": {
+                "type": "integer",
+                "description": "Absent when API Gateway answers a malformed request",
+            },
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "instance": {"type": ["string", "null"], "description": "This occurrence: its request id"},
+            "request_id": {"type": ["string", "null"]},
+            "errors": {
+                "type": "array",
+                "description": "VALIDATION_ERROR: each field that is not valid",
+                "items": {
+                    "type": "object",
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    }
+
+
+def _merge(*problem_sets: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, set[str]] = {}
+    for problems in problem_sets:
+        for status, codes in problems.items():
+            merged.setdefault(status, set()).update(codes)
+    return {status: sorted(codes) for status, codes in sorted(merged.items())}
+
+
+def _problem_response(status: str, codes: list[str]) -> dict[str, Any]:
+    schema = {
+        "allOf": [
+            {"$ref": COMPONENT + "Problem"},
+            {"type": "object", "properties": {"code": {"type": "string", "enum": codes}}},
+        ]
+    }
+    response: dict[str, Any] = {
+        "description": f"{PROBLEM_DESCRIPTIONS[status]}: {', '.join(codes)}",
+        "content": {PROBLEM_CONTENT: {"schema": schema}},
+    }
+    if status == "401":
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return response
+
+
+def _finish(operation: dict[str, Any], path_parameters: dict[str, dict[str, Any]], name: str) -> None:
+    """Turn one operation's declaration (`x-problems`, `x-headers`) into responses and parameters."""
+    if "x-problems" not in operation:
+        raise LookupError(f"{name}: declare it with licensing.http.contract.operation(...)")
+    declared = operation.pop("x-problems")
+    operation.setdefault("parameters", []).extend(operation.pop("x-headers", []))
+    for parameter in operation["parameters"]:
+        if parameter["in"] == "path":
+            parameter["schema"] = path_parameters[parameter["name"]]
+    if not operation["parameters"]:
+        del operation["parameters"]
+    security = operation.setdefault("security", [])
+    bearer = any(SECURITY_SCHEMES[scheme]["type"] == "http" for need in security for scheme in need)
+    has_body = "requestBody" in operation
+    problems = _merge(
+        declared,
+        AUTHORIZER_PROBLEMS if bearer else {},
+        BODY_PROBLEMS if has_body else INPUT_PROBLEMS if operation.get("parameters") else {},
+        EVERY_ROUTE_PROBLEMS,
+    )
+    responses = {k: v for k, v in operation["responses"].items() if k != "422" or k in problems}
+    responses.update({status: _problem_response(status, codes) for status, codes in problems.items()})
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _add_links(document: dict[str, Any]) -> None:
+    operations = {op["operationId"]: op for methods in document["paths"].values() for op in methods.values()}
+    for source, links in LINKS.items():
+        success = next(code for code in operations[source]["responses"] if code.startswith("2"))
+        operations[source]["responses"][success]["links"] = {
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in links.items()
+        }
+
+
+def _add_examples(document: dict[str, Any]) -> None:
+    """The request bodies of events/ (API Gateway events the tests replay) as the operations' examples."""
+    for event_file in sorted((ROOT / "events").glob("*.json")):
+        event = json.loads(event_file.read_text())
+        operation = (
+            document["paths"].get(event.get("resource", ""), {}).get(str(event.get("httpMethod")).lower())
+        )
+        if not operation or not event.get("body") or "requestBody" not in operation:
+            continue
+        content = operation["requestBody"]["content"]["application/json"]
+        content.setdefault("examples", {})[event_file.stem] = {
+            "summary": f"events/{event_file.name}",
+            "value": json.loads(event["body"]),
+        }
 
 
 def _document_query_models(document: dict[str, Any]) -> None:
@@ -57,7 +283,7 @@ def _document_query_models(document: dict[str, Any]) -> None:
     model: the document then says what the model validates."""
     schemas = document["components"]["schemas"]
     text = json.dumps(document["paths"]) + json.dumps(schemas)
-    unreferenced = {name for name in schemas if f'"#/components/schemas/{name}"' not in text}
+    unreferenced = {name for name in schemas if f'"{COMPONENT}{name}"' not in text}
     expanded: set[str] = set()
     for operations in document["paths"].values():
         for operation in operations.values():
@@ -76,27 +302,29 @@ def _document_query_models(document: dict[str, Any]) -> None:
 def _document_lookup(document: dict[str, Any]) -> None:
     """The lookup function has no resolver or pydantic (cold start); its contract lives in
     licensing.licenses.api, which a test keeps in step with the code."""
-    from licensing.licenses.api import LookupOut, LookupRequest
+    from licensing.licenses.api import LOOKUP_OPERATION, LookupOut, LookupRequest
 
     schemas = document["components"]["schemas"]
     for model in (LookupRequest, LookupOut):
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = model.model_json_schema(ref_template=COMPONENT + "{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
     document["paths"]["/v1/lookup"] = {
         "post": {
-            "summary": "POST /v1/lookup",
-            "operationId": "lookup_v1_lookup_post",
+            "tags": LOOKUP_OPERATION["tags"],
+            "summary": LOOKUP_OPERATION["summary"],
+            "operationId": LOOKUP_OPERATION["operation_id"],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LookupRequest"}}},
+                "content": {"application/json": {"schema": {"$ref": COMPONENT + "LookupRequest"}}},
             },
             "responses": {
                 "200": {
                     "description": "The entitlement; the first lookup of a coupon activates it",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LookupOut"}}},
+                    "content": {"application/json": {"schema": {"$ref": COMPONENT + "LookupOut"}}},
                 }
             },
+            **LOOKUP_OPERATION["openapi_extensions"],
         }
     }
 

@@ -8,6 +8,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.core import clock
+from licensing.core.errors import InvalidCursor
+from licensing.http.contract import OFFERS, operation
 from licensing.http.models import Identifier
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (
@@ -23,18 +25,39 @@ from licensing.offers.api import (
     request_out,
     row_out,
 )
+from licensing.offers.errors import (
+    OFFER_TERMS_ERRORS,
+    DiscountRequestDecided,
+    DiscountRequestNotFound,
+    OfferNotFound,
+    OfferUsed,
+    OfferWithdrawn,
+)
 
 router = Router()
 
 
-@router.post("/v1/admin/offers")
+@router.post(
+    "/v1/admin/offers",
+    **operation(
+        "adminCreateOffer",
+        OFFERS,
+        "Make a partner an offer",
+        *OFFER_TERMS_ERRORS,
+        status=201,
+        audience="admin",
+    ),
+)
 def create_offer(offer: OfferCreate) -> Response[OfferOut]:
     now = clock.now()
     created = manage.create(offer.partner_id, offer, reason=offer.reason, now=now)
     return Response(status_code=201, content_type="application/json", body=offer_out(created, now))
 
 
-@router.get("/v1/admin/offers")
+@router.get(
+    "/v1/admin/offers",
+    **operation("adminListOffers", OFFERS, "A partner's offers", InvalidCursor, audience="admin"),
+)
 def list_offers(
     partner_id: Annotated[Identifier, Query(description="the partner whose offers to list")],
     status: Annotated[Literal["open", "used", "withdrawn", "expired"] | None, Query()] = None,
@@ -46,18 +69,37 @@ def list_offers(
     return OfferPage(items=[offer_out(o, now) for o in found.items], next_cursor=found.next_cursor)
 
 
-@router.get("/v1/admin/offers/<offer_id>")
+@router.get(
+    "/v1/admin/offers/<offer_id>",
+    **operation("adminGetOffer", OFFERS, "One offer", OfferNotFound, audience="admin"),
+)
 def get_offer(offer_id: str) -> OfferOut:
     return offer_out(manage.get(offer_id), clock.now())
 
 
-@router.delete("/v1/admin/offers/<offer_id>")
+@router.delete(
+    "/v1/admin/offers/<offer_id>",
+    **operation(
+        "adminWithdrawOffer",
+        OFFERS,
+        "Withdraw an open offer",
+        OfferNotFound,
+        OfferUsed,
+        OfferWithdrawn,
+        audience="admin",
+    ),
+)
 def withdraw_offer(offer_id: str) -> OfferOut:
     now = clock.now()
     return offer_out(manage.withdraw(offer_id, now), now)
 
 
-@router.get("/v1/admin/discount-requests")
+@router.get(
+    "/v1/admin/discount-requests",
+    **operation(
+        "adminListDiscountRequests", OFFERS, "Discount requests by status", InvalidCursor, audience="admin"
+    ),
+)
 def list_discount_requests(
     status: Annotated[Literal["pending", "approved", "rejected"], Query()] = "pending",
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
@@ -67,7 +109,19 @@ def list_discount_requests(
     return DiscountRequestPage(items=[row_out(row) for row in found.items], next_cursor=found.next_cursor)
 
 
-@router.post("/v1/admin/discount-requests/<request_id>/approve")
+@router.post(
+    "/v1/admin/discount-requests/<request_id>/approve",
+    **operation(
+        "approveDiscountRequest",
+        OFFERS,
+        "Approve a request: it becomes an offer",
+        DiscountRequestNotFound,
+        DiscountRequestDecided,
+        *OFFER_TERMS_ERRORS,
+        status=201,
+        audience="admin",
+    ),
+)
 def approve_discount_request(request_id: str, approval: DiscountApproval) -> Response[DiscountApproved]:
     now = clock.now()
     request, offer = discount_requests.approve(request_id, approval, now)
@@ -75,6 +129,16 @@ def approve_discount_request(request_id: str, approval: DiscountApproval) -> Res
     return Response(status_code=201, content_type="application/json", body=body)
 
 
-@router.post("/v1/admin/discount-requests/<request_id>/reject")
+@router.post(
+    "/v1/admin/discount-requests/<request_id>/reject",
+    **operation(
+        "rejectDiscountRequest",
+        OFFERS,
+        "Reject a request",
+        DiscountRequestNotFound,
+        DiscountRequestDecided,
+        audience="admin",
+    ),
+)
 def reject_discount_request(request_id: str, rejection: DiscountRejection) -> DiscountRequestOut:
     return request_out(discount_requests.reject(request_id, rejection.reason, clock.now()))

@@ -7,7 +7,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.billing import live
 from licensing.billing.api import UsageOut, usage_csv, usage_out
+from licensing.billing.errors import MONTH_ERRORS
 from licensing.core import clock
+from licensing.http.contract import BILLING, operation
 from licensing.http.resolver import api_handler, create_app, principal
 
 app = create_app()
@@ -18,12 +20,20 @@ Month = Annotated[
 ]
 
 
-@app.get("/v1/billing/usage")
+@app.get(
+    "/v1/billing/usage",
+    **operation("getMonthlyUsage", BILLING, "A month's device-days and charges", *MONTH_ERRORS),
+)
 def get_usage(month: Month = None) -> UsageOut:
     return usage_out(live.usage_of(principal(app).require_partner(), month, clock.now()))
 
 
-@app.get("/v1/billing/usage.csv")
+@app.get(
+    "/v1/billing/usage.csv",
+    **operation(
+        "exportMonthlyUsage", BILLING, "A month's usage as CSV", *MONTH_ERRORS, csv="One license a row"
+    ),
+)
 def get_usage_csv(month: Month = None) -> Response[str]:
     found = live.usage_of(principal(app).require_partner(), month, clock.now())
     headers = {"Content-Disposition": f'attachment; filename="usage-{found.month}.csv"'}

@@ -10,10 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from licensing.catalog.api import CatalogOut, QuoteOut, QuoteRequest, catalog_out, quote_out
 from licensing.catalog.catalog import load_catalog
 from licensing.core import clock
+from licensing.core.errors import InvalidCursor
+from licensing.http.contract import CATALOG, IDEMPOTENCY_KEY, ORDERS, operation
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import checkout, history
 from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
 
@@ -32,18 +35,25 @@ def _partner() -> PartnerItem:
     return partners.get(principal(app).require_partner())
 
 
-@app.get("/v1/catalog")
+@app.get("/v1/catalog", **operation("getCatalog", CATALOG, "The catalog with the partner's prices"))
 def get_catalog() -> CatalogOut:
     partner = _partner()
     return catalog_out(load_catalog(), currency=partner.currency, partner_discount=partner.discount_percent)
 
 
-@app.post("/v1/quotes")
+@app.post(
+    "/v1/quotes", **operation("createQuote", ORDERS, "Price an order without placing it", *ORDER_ERRORS)
+)
 def create_quote(quote: QuoteRequest) -> QuoteOut:
     return quote_out(checkout.quote_for(_partner(), quote, now=clock.now()))
 
 
-@app.post("/v1/orders")
+@app.post(
+    "/v1/orders",
+    **operation(
+        "createOrder", ORDERS, "Place an order", *ORDER_ERRORS, status=201, headers=(IDEMPOTENCY_KEY,)
+    ),
+)
 def create_order(order: OrderRequest) -> Response[OrderOut]:
     now = clock.now()
     placed = checkout.place_order(_partner(), order, idempotency_key(app), now)
@@ -52,7 +62,7 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
     return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 
-@app.get("/v1/orders")
+@app.get("/v1/orders", **operation("listOrders", ORDERS, "The partner's orders, newest first", InvalidCursor))
 def list_orders(
     type: Annotated[
         str | None, Query(max_length=200, description="comma list: new, bulk, renewal, monthly_statement")
@@ -78,7 +88,7 @@ def list_orders(
     return OrderPage(items=items, next_cursor=found.next_cursor)
 
 
-@app.get("/v1/orders/<order_id>")
+@app.get("/v1/orders/<order_id>", **operation("getOrder", ORDERS, "One order and its keys", OrderNotFound))
 def get_order(order_id: str) -> OrderOut:
     found = history.order_of(principal(app).require_partner(), order_id)
     return order_out(found.order, found.usage, clock.now())

@@ -9,12 +9,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing.core import clock
+from licensing.core.errors import InvalidCursor
+from licensing.http.contract import DISTRIBUTORS, IDEMPOTENCY_KEY, operation
 from licensing.http.resolver import idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import on_behalf
 from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
 from licensing.partners import distributors
 from licensing.partners.distributor_api import DistributorPartnerPage, distributor_partner_out
+from licensing.partners.errors import DistributorNotFound, PartnerNotFound, PlanNotAvailable
 
 router = Router()
 
@@ -23,7 +27,16 @@ def _distributor() -> str:
     return principal(router).require_distributor()
 
 
-@router.get("/v1/distributor/partners")
+@router.get(
+    "/v1/distributor/partners",
+    **operation(
+        "listDistributorPartners",
+        DISTRIBUTORS,
+        "The partners assigned to the distributor",
+        InvalidCursor,
+        audience="distributor",
+    ),
+)
 def list_partners(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -33,7 +46,21 @@ def list_partners(
     return DistributorPartnerPage(items=items, next_cursor=found.next_cursor)
 
 
-@router.post("/v1/distributor/partners/<partner_id>/orders")
+@router.post(
+    "/v1/distributor/partners/<partner_id>/orders",
+    **operation(
+        "createPartnerOrder",
+        DISTRIBUTORS,
+        "Place an order for an assigned partner",
+        *ORDER_ERRORS,
+        PartnerNotFound,
+        DistributorNotFound,
+        PlanNotAvailable,
+        status=201,
+        audience="distributor",
+        headers=(IDEMPOTENCY_KEY,),
+    ),
+)
 def create_order(partner_id: str, order: OrderRequest) -> Response[OrderOut]:
     now = clock.now()
     placed = on_behalf.place(_distributor(), partner_id, order, idempotency_key(router), now)
@@ -42,7 +69,17 @@ def create_order(partner_id: str, order: OrderRequest) -> Response[OrderOut]:
     return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 
-@router.get("/v1/distributor/partners/<partner_id>/orders")
+@router.get(
+    "/v1/distributor/partners/<partner_id>/orders",
+    **operation(
+        "listPartnerOrders",
+        DISTRIBUTORS,
+        "An assigned partner's orders",
+        PartnerNotFound,
+        InvalidCursor,
+        audience="distributor",
+    ),
+)
 def list_orders(
     partner_id: str,
     type: Annotated[str | None, Query(max_length=200, description="comma list: new, bulk, renewal")] = None,
@@ -62,7 +99,16 @@ def list_orders(
     )
 
 
-@router.get("/v1/distributor/orders/<order_id>")
+@router.get(
+    "/v1/distributor/orders/<order_id>",
+    **operation(
+        "getDistributorOrder",
+        DISTRIBUTORS,
+        "One order of an assigned partner",
+        OrderNotFound,
+        audience="distributor",
+    ),
+)
 def get_order(order_id: str) -> OrderOut:
     found = on_behalf.order_of(_distributor(), order_id)
     return order_out(found.order, found.usage, clock.now())

@@ -6,7 +6,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct
 from licensing.core import clock
+from licensing.core.errors import InvalidCursor
+from licensing.http.contract import IDEMPOTENCY_KEY, OFFERS, operation
 from licensing.http.resolver import idempotency_key, principal
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (
@@ -21,7 +24,7 @@ from licensing.offers.api import (
 router = Router()
 
 
-@router.get("/v1/offers")
+@router.get("/v1/offers", **operation("listOffers", OFFERS, "The partner's open offers", InvalidCursor))
 def list_offers(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -32,14 +35,29 @@ def list_offers(
     return OfferPage(items=[offer_out(o, now) for o in found.items], next_cursor=found.next_cursor)
 
 
-@router.post("/v1/discount-requests")
+@router.post(
+    "/v1/discount-requests",
+    **operation(
+        "createDiscountRequest",
+        OFFERS,
+        "Ask for an education or non-profit discount",
+        UnknownProduct,
+        InvalidDevices,
+        InvalidTerm,
+        status=201,
+        headers=(IDEMPOTENCY_KEY,),
+    ),
+)
 def create_discount_request(request: DiscountRequestCreate) -> Response[DiscountRequestOut]:
     partner_id = principal(router).require_partner()  # type: ignore[arg-type]
     created = discount_requests.submit(partner_id, request, idempotency_key(router), clock.now())  # type: ignore[arg-type]
     return Response(status_code=201, content_type="application/json", body=request_out(created))
 
 
-@router.get("/v1/discount-requests")
+@router.get(
+    "/v1/discount-requests",
+    **operation("listDiscountRequests", OFFERS, "The partner's discount requests", InvalidCursor),
+)
 def list_discount_requests(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,

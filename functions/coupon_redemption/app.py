@@ -7,15 +7,26 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing.core import clock
+from licensing.http.contract import IDEMPOTENCY_KEY, RENEWALS, operation
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.renewals.api import CouponRenewalOut, CouponRenewRequest, coupon_renewal_out
+from licensing.renewals.errors import COUPON_ERRORS
 from licensing.renewals.with_coupon import renew_with_coupon
 
 app = create_app()
 
 
-@app.post("/v1/licenses/<key>/renew-with-coupon")
+@app.post(
+    "/v1/licenses/<key>/renew-with-coupon",
+    **operation(
+        "renewLicenseWithCoupon",
+        RENEWALS,
+        "Renew with one of the partner's unused coupons",
+        *COUPON_ERRORS,
+        headers=(IDEMPOTENCY_KEY,),
+    ),
+)
 def renew_license_with_coupon(
     key: str, request: Annotated[CouponRenewRequest | None, Body()] = None
 ) -> Response[CouponRenewalOut]:

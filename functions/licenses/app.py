@@ -7,7 +7,10 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from licensing.catalog.errors import InvalidDevices
 from licensing.core import clock
+from licensing.core.errors import InvalidCursor
+from licensing.http.contract import IF_MATCH, LICENSES, operation
 from licensing.http.resolver import api_handler, create_app, if_match, principal
 from licensing.licenses import listing, management, subscriptions
 from licensing.licenses.api import (
@@ -22,6 +25,15 @@ from licensing.licenses.api import (
     LicenseOut,
     history_out,
     license_out,
+)
+from licensing.licenses.errors import (
+    KEY_ERRORS,
+    SUBSCRIPTION_ERRORS,
+    USE_ERRORS,
+    AlreadyAssigned,
+    AlreadySuspended,
+    NotSuspended,
+    OwnedByAnotherPartner,
 )
 from licensing.store.table import LicenseItem
 
@@ -45,7 +57,9 @@ def _query(filters: LicenseFilters, **fixed: Any) -> listing.LicenseQuery:
     return listing.LicenseQuery.parse(**(filters.model_dump(exclude={"cursor"}) | fixed))
 
 
-@app.get("/v1/licenses")
+@app.get(
+    "/v1/licenses", **operation("listLicenses", LICENSES, "List, search and group licenses", InvalidCursor)
+)
 def list_licenses(query: Annotated[LicenseListQuery, Query()]) -> LicenseListOut:
     now = clock.now()
     found = listing.page(_partner_id(), _query(query), query.cursor, now)
@@ -56,7 +70,16 @@ def list_licenses(query: Annotated[LicenseListQuery, Query()]) -> LicenseListOut
     )
 
 
-@app.get("/v1/licenses/export")
+@app.get(
+    "/v1/licenses/export",
+    **operation(
+        "exportLicenses",
+        LICENSES,
+        "The licenses as CSV",
+        InvalidCursor,
+        csv="One license a row; `Link` names the next page",
+    ),
+)
 def export_licenses(query: Annotated[LicenseFilters, Query()]) -> Response[str]:
     """CSV, one license a row, at most EXPORT_PAGE rows a response (Lambda answers at most 6 MB);
     `Link: <...>; rel="next"` names the next page until every license has been sent."""
@@ -74,18 +97,32 @@ def export_licenses(query: Annotated[LicenseFilters, Query()]) -> Response[str]:
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body, headers=headers)
 
 
-@app.get("/v1/licenses/<key>")
+@app.get("/v1/licenses/<key>", **operation("getLicense", LICENSES, "One license", *KEY_ERRORS))
 def get_license(key: str) -> Response[LicenseOut]:
     return _with_etag(management.license_for(_partner_id(), key))
 
 
-@app.patch("/v1/licenses/<key>")
+@app.patch(
+    "/v1/licenses/<key>",
+    **operation(
+        "updateLicense",
+        LICENSES,
+        "Edit the note, customer reference or devices",
+        *KEY_ERRORS,
+        *SUBSCRIPTION_ERRORS,
+        InvalidDevices,
+        headers=(IF_MATCH,),
+    ),
+)
 def edit_license(key: str, changes: LicenseEdit) -> Response[LicenseOut]:
     fields = changes.model_dump(exclude_unset=True)
     return _with_etag(management.edit(_partner_id(), key, fields, if_match(app), clock.now()))
 
 
-@app.get("/v1/licenses/<key>/history")
+@app.get(
+    "/v1/licenses/<key>/history",
+    **operation("getLicenseHistory", LICENSES, "What happened to the license", *KEY_ERRORS, InvalidCursor),
+)
 def license_history(
     key: str,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
@@ -94,27 +131,71 @@ def license_history(
     return history_out(management.history(_partner_id(), key, limit=limit, cursor=cursor))
 
 
-@app.post("/v1/licenses/<key>/assign")
+@app.post(
+    "/v1/licenses/<key>/assign",
+    **operation(
+        "assignLicense", LICENSES, "Bind a coupon to a workspace", *KEY_ERRORS, *USE_ERRORS, AlreadyAssigned
+    ),
+)
 def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
     return _with_etag(management.assign(_partner_id(), key, request.workspace_id, clock.now()))
 
 
-@app.post("/v1/licenses/claim")
+@app.post(
+    "/v1/licenses/claim",
+    **operation(
+        "claimLicense",
+        LICENSES,
+        "Take a key into the partner's stock",
+        *KEY_ERRORS,
+        *USE_ERRORS,
+        OwnedByAnotherPartner,
+    ),
+)
 def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
     return _with_etag(management.claim(_partner_id(), request.key, clock.now()))
 
 
-@app.post("/v1/licenses/<key>/suspend")
+@app.post(
+    "/v1/licenses/<key>/suspend",
+    **operation(
+        "suspendLicense",
+        LICENSES,
+        "Suspend a monthly license",
+        *KEY_ERRORS,
+        *SUBSCRIPTION_ERRORS,
+        AlreadySuspended,
+    ),
+)
 def suspend_license(key: str) -> Response[LicenseOut]:
     return _with_etag(subscriptions.suspend(_partner_id(), key, clock.now()))
 
 
-@app.post("/v1/licenses/<key>/reinstate")
+@app.post(
+    "/v1/licenses/<key>/reinstate",
+    **operation(
+        "reinstateLicense",
+        LICENSES,
+        "Reinstate a suspended monthly license",
+        *KEY_ERRORS,
+        *SUBSCRIPTION_ERRORS,
+        NotSuspended,
+    ),
+)
 def reinstate_license(key: str) -> Response[LicenseOut]:
     return _with_etag(subscriptions.reinstate(_partner_id(), key, clock.now()))
 
 
-@app.post("/v1/licenses/<key>/cancel")
+@app.post(
+    "/v1/licenses/<key>/cancel",
+    **operation(
+        "cancelLicense",
+        LICENSES,
+        "Cancel a monthly license at the next UTC midnight",
+        *KEY_ERRORS,
+        *SUBSCRIPTION_ERRORS,
+    ),
+)
 def cancel_license(key: str) -> Response[LicenseOut]:
     return _with_etag(subscriptions.cancel(_partner_id(), key, clock.now()))
 

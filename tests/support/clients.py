@@ -7,6 +7,7 @@ from typing import Any
 
 from devtools.fake_payments import signed_payment_event
 from devtools.gateway import HttpResponse, LocalGateway
+from tests.support.contract import check_answer
 
 
 class Api:
@@ -29,7 +30,7 @@ class Api:
     ) -> HttpResponse:
         all_headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
         all_headers.update(headers or {})
-        return self.gateway.request(
+        response = self.gateway.request(
             method,
             path,
             headers=all_headers,
@@ -37,6 +38,8 @@ class Api:
             body=body,
             json_body=json_body,
         )
+        check_answer(method, path, response)
+        return response
 
     def get(self, path: str, **kwargs: Any) -> HttpResponse:
         return self.request("GET", path, **kwargs)

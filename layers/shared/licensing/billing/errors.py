@@ -13,3 +13,6 @@ class InvalidMonth(ValidationFailed):
 class MonthInFuture(Unprocessable):
     code = "MONTH_IN_FUTURE"
     title = "The month has not begun"
+
+
+MONTH_ERRORS = (InvalidMonth, MonthInFuture)  # what a route with `month` declares (licensing.http.contract)

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
+from licensing.core.errors import Conflict
+from licensing.http.contract import LOOKUP, operation
 from licensing.http.models import Count, Identifier, Model, Request, Text
+from licensing.licenses.errors import InvalidLicenseKey, LicenseNotFound
 from licensing.licenses.lifecycle import status_of
 
 if TYPE_CHECKING:
@@ -167,3 +170,15 @@ def history_out(history: "History") -> HistoryPage:
         for entry in history.entries
     ]
     return HistoryPage(items=items, next_cursor=history.next_cursor)
+
+
+# The lookup function has no resolver (its cold start): its OpenAPI declaration is kept here, with its models.
+LOOKUP_OPERATION = operation(
+    "lookupLicense",
+    LOOKUP,
+    "What a license key entitles the client software to",
+    InvalidLicenseKey,
+    LicenseNotFound,
+    Conflict,
+    audience="public",
+)

@@ -3,7 +3,7 @@ monthly license's suspension, reinstatement, cancellation and device changes inc
 
 from __future__ import annotations
 
-from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.core.errors import Conflict, DomainError, NotFound, VersionConflict
 
 
 class InvalidLicenseKey(DomainError):
@@ -64,3 +64,16 @@ class NotSuspended(Conflict):
 class AlreadyCancelled(Conflict):
     code = "ALREADY_CANCELLED"
     title = "The license is already cancelled"
+
+
+# What routes declare in the OpenAPI document (licensing.http.contract): a key in the path ...
+KEY_ERRORS: tuple[type[DomainError], ...] = (InvalidLicenseKey, LicenseNotFound)
+# ... binding or taking a key ...
+USE_ERRORS: tuple[type[DomainError], ...] = (LicenseLapsed, LicenseRevoked, LicenseRedeemed, VersionConflict)
+# ... changing a monthly subscription.
+SUBSCRIPTION_ERRORS: tuple[type[DomainError], ...] = (
+    NotMonthly,
+    LicenseNotActive,
+    AlreadyCancelled,
+    VersionConflict,
+)

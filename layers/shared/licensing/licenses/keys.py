@@ -19,6 +19,11 @@ RANDOM_SYMBOLS = 24
 KEY_SYMBOLS = RANDOM_SYMBOLS + 1
 GROUP = 5
 BASE = len(ALPHABET)
+# What `normalize_key` can accept, as a regular expression for the OpenAPI document: 25 symbols of the
+# alphabet or their aliases (any case; U is never one), dashes anywhere. The check symbol is beyond a
+# pattern: a key that matches may still be refused as a typo. A path segment takes no white space.
+KEY_INPUT_PATTERN = r"^[\s-]*([0-9A-TV-Za-tv-z][\s-]*){25}$"
+KEY_PATH_PATTERN = r"^-*([0-9A-TV-Za-tv-z]-*){25}$"
 
 
 def _check_symbol(payload: str) -> str:

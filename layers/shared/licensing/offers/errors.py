@@ -3,7 +3,8 @@ and terms or a checkout body the rules refuse (422)."""
 
 from __future__ import annotations
 
-from licensing.core.errors import Conflict, NotFound, Unprocessable
+from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
+from licensing.core.errors import Conflict, DomainError, NotFound, Unprocessable
 
 
 class OfferNotFound(NotFound):
@@ -54,3 +55,10 @@ class DiscountRequestNotFound(NotFound):
 class DiscountRequestDecided(Conflict):
     code = "DISCOUNT_REQUEST_DECIDED"
     title = "The discount request was already decided"
+
+
+# What creating an offer can refuse, as the routes declare it (licensing.http.contract).
+OFFER_TERMS_ERRORS: tuple[type[DomainError], ...] = (
+    UnknownPartner, UnknownProduct, InvalidDevices, InvalidTerm, UnsupportedCurrency, InvalidOfferPrice,
+    InvalidOfferExpiry,
+)  # fmt: skip

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from licensing.core.errors import Forbidden, NotFound, Unprocessable
+from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct, UnsupportedCurrency
+from licensing.core.errors import DomainError, Forbidden, NotFound, Unprocessable
+from licensing.offers.errors import OfferExpired, OfferMismatch, OfferNotFound, OfferUsed, OfferWithdrawn
+from licensing.partners.errors import DirectPurchaseDisabled
 
 
 class OrderNotFound(NotFound):
@@ -23,3 +26,11 @@ class YearsNotAllowed(Unprocessable):
 class OfferNotForDistributors(Unprocessable):
     code = "OFFER_NOT_FOR_DISTRIBUTORS"
     title = "An offer is bought by its partner"
+
+
+# What pricing or placing an order can refuse, as the routes declare it (licensing.http.contract).
+ORDER_ERRORS: tuple[type[DomainError], ...] = (
+    UnknownProduct, InvalidDevices, InvalidTerm, UnsupportedCurrency, MonthlyBillingNotEnabled,
+    YearsNotAllowed, OfferNotFound, OfferMismatch, OfferUsed, OfferWithdrawn, OfferExpired,
+    OfferNotForDistributors, DirectPurchaseDisabled,
+)  # fmt: skip

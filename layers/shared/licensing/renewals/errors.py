@@ -3,7 +3,9 @@ a coupon can fail to renew a license."""
 
 from __future__ import annotations
 
-from licensing.core.errors import Conflict, NotFound, Unprocessable
+from licensing.core.errors import Conflict, DomainError, NotFound, Unprocessable
+from licensing.licenses.errors import KEY_ERRORS, LicenseLapsed, LicenseRedeemed, LicenseRevoked
+from licensing.partners.errors import PartnerNotFound
 
 
 class NotActivated(Conflict):
@@ -39,3 +41,14 @@ class CouponMismatch(Conflict):
 class CouponNotAvailable(Conflict):
     code = "COUPON_NOT_AVAILABLE"
     title = "The coupon is no longer unused"
+
+
+# What the renewal routes declare in the OpenAPI document (licensing.http.contract).
+RENEWAL_ERRORS: tuple[type[DomainError], ...] = (
+    *KEY_ERRORS, NotRenewable, NotActivated, LicenseLapsed, LicenseRevoked, LicenseRedeemed, InvalidMigration,
+    PartnerNotFound,
+)  # fmt: skip
+COUPON_ERRORS: tuple[type[DomainError], ...] = (
+    *KEY_ERRORS, NotRenewable, NotActivated, LicenseLapsed, LicenseRevoked, LicenseRedeemed, CouponNotFound,
+    CouponNotAvailable, CouponMismatch, NoMatchingCoupon, Conflict,
+)  # fmt: skip
