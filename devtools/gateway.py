@@ -41,7 +41,7 @@ class Route:
     pattern: re.Pattern[str] = field(compare=False)
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method != self.method:
+        if self.method not in (method, "ANY"):
             return None
         found = self.pattern.fullmatch(path)
         return found.groupdict() if found else None
@@ -120,7 +120,8 @@ def load_routes(template: Mapping[str, Any]) -> tuple[list[Route], str | None, d
                     pattern=_pattern(props["Path"]),
                 )
             )
-    routes.sort(key=lambda route: route.resource.count("{"))  # like API Gateway: static paths win
+    # Like API Gateway: static paths win, and a method of its own wins over a resource's ANY.
+    routes.sort(key=lambda route: (route.resource.count("{"), route.method == "ANY"))
     return routes, authorizer_module, api["Properties"].get("GatewayResponses", {})
 
 
@@ -170,7 +171,7 @@ class LocalGateway:
             params = route.match(method, path)
             if params is None:
                 continue
-            event = api_event(route, path, params, headers, query or {}, text, is_base64, request_id)
+            event = api_event(route, path, params, headers, query or {}, text, is_base64, request_id, method)
             if route.authorized:
                 denial = self._authorize(event)
                 if denial is not None:
@@ -256,13 +257,16 @@ def api_event(
     body: str | None,
     is_base64: bool,
     request_id: str,
+    method: str | None = None,
 ) -> dict[str, Any]:
-    """The event API Gateway's Lambda proxy integration (REST, payload v1) sends."""
+    """The event API Gateway's Lambda proxy integration (REST, payload v1) sends; `method` is the
+    request's, for a route whose method is ANY."""
     now_ms = int(time.time() * 1000)
+    method = method or route.method
     return {
         "resource": route.resource,
         "path": path,
-        "httpMethod": route.method,
+        "httpMethod": method,
         "headers": dict(headers) or None,
         "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
         "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
@@ -272,7 +276,7 @@ def api_event(
         "requestContext": {
             "resourceId": "local",
             "resourcePath": route.resource,
-            "httpMethod": route.method,
+            "httpMethod": method,
             "extendedRequestId": request_id,
             "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now_ms / 1000)),
             "path": f"/{STAGE}{path}",

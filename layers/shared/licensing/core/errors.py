@@ -66,6 +66,12 @@ class NotFound(DomainError):
     title = "Not found"
 
 
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+    title = "Method not allowed"
+
+
 # 409 / 412
 class Conflict(DomainError):
     status = 409

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from licensing.core.errors import DomainError, InternalError, MalformedJson
+from licensing.core.errors import DomainError, InternalError, MalformedJson, MethodNotAllowed
 from licensing.http.problem_details import CONTENT_TYPE, problem_for
 from licensing.infra.observability import logger
 
@@ -27,8 +27,21 @@ def result(status: int, body: Any, content_type: str = "application/json") -> di
     return {"statusCode": status, "headers": {"Content-Type": content_type}, "body": json.dumps(body)}
 
 
-def respond(event: dict[str, Any], answer: Callable[[], Any]) -> dict[str, Any]:
-    """200 with `answer()`, or the problem for whatever it raised (never a traceback)."""
+def method_not_allowed(event: Mapping[str, Any], allowed: list[str]) -> dict[str, Any]:
+    """405 with `Allow`: API Gateway sent a method the resource does not have (its ANY route)."""
+    refusal = MethodNotAllowed(f"{event.get('httpMethod')} is not allowed here; use {', '.join(allowed)}.")
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    logger.info("Request refused", extra={"code": refusal.code, "status": refusal.status})
+    answered = result(refusal.status, problem_for(refusal, request_id), CONTENT_TYPE)
+    answered["headers"]["Allow"] = ", ".join(allowed)
+    return answered
+
+
+def respond(event: dict[str, Any], answer: Callable[[], Any], method: str = "POST") -> dict[str, Any]:
+    """200 with `answer()`, or the problem for whatever it raised (never a traceback). The function's one
+    route has one `method`; API Gateway sends it any other (ANY), which is 405 with `Allow`."""
+    if event.get("httpMethod") != method:
+        return method_not_allowed(event, [method])
     request_id = (event.get("requestContext") or {}).get("requestId")
     try:
         return result(200, answer())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -13,15 +13,37 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from licensing.core.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
 from licensing.http.problems import register_problem_handlers
+from licensing.http.proxy import method_not_allowed
 from licensing.infra.observability import logger, metrics
 from licensing.infra.tracing import traced
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
-def create_app(*, validation: bool = True) -> APIGatewayRestResolver:
+class Resolver(APIGatewayRestResolver):
+    """Powertools' REST resolver that knows each API Gateway resource's methods. API Gateway sends a
+    resource's other methods here too (its ANY route in template.yaml): they are 405 METHOD_NOT_ALLOWED
+    with `Allow`, decided by the resource, not the path (GET /v1/licenses/claim is not a license key)."""
+
+    def __init__(self, *, enable_validation: bool) -> None:
+        super().__init__(enable_validation=enable_validation)
+        self._methods: dict[str, set[str]] = {}  # by resource, e.g. /v1/orders/{order_id}
+
+    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Any:
+        methods = self._methods.setdefault(re.sub(r"<(\w+)>", r"{\1}", rule), set())
+        methods.update(m.upper() for m in ([method] if isinstance(method, str) else method))
+        return super().route(rule, method, *args, **kwargs)
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        allowed = self._methods.get(event.get("resource") or "")
+        if allowed and event.get("httpMethod") not in allowed:
+            return method_not_allowed(event, sorted(allowed))
+        return super().resolve(event, context)
+
+
+def create_app(*, validation: bool = True) -> Resolver:
     """A resolver with problem handlers; `validation=False` keeps pydantic out of a function's cold start."""
-    app = APIGatewayRestResolver(enable_validation=validation)
+    app = Resolver(enable_validation=validation)
     register_problem_handlers(app)
     return app
 
