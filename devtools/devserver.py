@@ -507,7 +507,14 @@ def _handler_class(server: DevServer) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+        def __getattr__(self, name: str) -> Any:
+            """Every method (TRACE, PROPFIND, ...) goes to `_dispatch`, so the gateway answers it.
+
+            The stdlib looks up `do_<METHOD>` and answers its own 501 HTML page when there is none.
+            """
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Silence the stdlib's access log: `_dispatch` prints one line per request."""
