@@ -29,16 +29,20 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_ROOT_USER_ACTION := ignore
 export PIP_NO_INPUT := 1
 
+APIDOCS ?= devtools/apidocs
+# In node_modules, so removing node_modules reinstalls too.
+APIDOCS_STAMP := $(APIDOCS)/node_modules/.installed.stamp
 VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 
-.PHONY: help check-python print-python versions venv tools-venv dev test test-oldest-python lint format bench build openapi events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python lint format bench build openapi events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
 	@echo "make tools-venv  AWS SAM CLI $(SAM_CLI_VERSION) in $(TOOLS)"
-	@echo "make dev         local dev server on PORT=$(PORT)"
+	@echo "make apidocs     Swagger UI (npm swagger-ui-dist) for the dev server's /docs page"
+	@echo "make dev         local dev server on PORT=$(PORT), API reference at /docs"
 	@echo "make versions    print the tool versions (creates the venvs)"
 	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
 	@echo "make lint        ruff check, ruff format --check, mypy"
@@ -88,10 +92,21 @@ $(TOOLS_STAMP): | check-python
 	@rm -f $(TOOLS)/.sam-cli-*.stamp
 	@touch $@
 
-dev: venv
+apidocs: $(APIDOCS_STAMP)
+
+# The exact versions of package-lock.json, no install scripts (swagger-ui-dist's only dependency is an
+# install-time analytics hook, also switched off in package.json).
+$(APIDOCS_STAMP): $(APIDOCS)/package.json $(APIDOCS)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "error: npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; fi
+	@echo "installing Swagger UI into $(APIDOCS)/node_modules (npm ci)"
+	cd $(APIDOCS) && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+dev: venv apidocs
 	PORT=$(PORT) $(VENV)/bin/python -m devtools.devserver
 
-test: venv tools-venv
+test: venv tools-venv apidocs
 	@$(MAKE) lint
 	@echo "== pytest ($$($(VENV)/bin/python -V))"
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
@@ -149,4 +164,4 @@ clean:
 	find . -path './.venv*' -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(TOOLS) $(VENV311)
+	rm -rf $(VENV) $(TOOLS) $(VENV311) $(APIDOCS)/node_modules

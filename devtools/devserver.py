@@ -19,6 +19,10 @@ and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, 
 - `POST /dev/bill` `{"month": "YYYY-MM"}`: run the monthly billing run with the scheduled event of the
   1st of the following month at 02:00 UTC (even when that is ahead of the clock) and answer its summary:
   the statements written, the partners visited, the total per currency, whether it completed.
+
+`GET /docs` is the API reference: Swagger UI rendering docs/openapi.json, from files on this machine
+(`devtools.docs_page`; `make apidocs` installs Swagger UI). Every other request, whatever its method,
+goes to the gateway, which answers it as API Gateway would.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from devtools.docs_page import DocsPage, is_docs_path
 from devtools.gateway import HttpResponse, LocalGateway
 
 if TYPE_CHECKING:
@@ -176,6 +181,7 @@ class DevServer:
         self.httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one request at a time, like a single Lambda instance
+        self.docs = DocsPage()
 
     # -- lifecycle
 
@@ -305,6 +311,8 @@ class DevServer:
         query: dict[str, list[str]],
         body: str | bytes | None,
     ) -> HttpResponse:
+        if is_docs_path(path):
+            return self.docs.respond(method, path)  # static files: no need to wait for the lock
         with self._lock:
             if path == "/dev" or path.startswith("/dev/"):
                 return self._dev_route(method, path, query, body)
@@ -417,6 +425,7 @@ class DevServer:
             if seeded.reused_partner
             else "EUR, 10% discount, monthly billing: both plans"
         )
+        docs_note = " (Swagger UI)" if self.docs.installed() else " (run `make apidocs` first)"
         exports = f"export API={self.url} KEY={shlex.quote(seeded.api_key)} ADMIN={shlex.quote(admin_key)}"
         auth = '-H "Authorization: Bearer $KEY"'
         as_json = "-H 'Content-Type: application/json'"
@@ -428,6 +437,7 @@ class DevServer:
             "",
             "Partner licensing dev server",
             f"  URL:               {self.url}",
+            f"  API reference:     {self.url}/docs{docs_note}",
             f"  DynamoDB endpoint: {self.dynamodb_endpoint} ({where}), table {self.table_name}",
             f"  Admin key:         {admin_key}",
             f"  Webhook secret:    {os.environ['PAYMENT_WEBHOOK_SECRET']}",
@@ -507,7 +517,14 @@ def _handler_class(server: DevServer) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+        def __getattr__(self, name: str) -> Any:
+            """Every method (TRACE, PROPFIND, ...) goes to `_dispatch`, so the gateway answers it.
+
+            The stdlib looks up `do_<METHOD>` and answers its own 501 HTML page when there is none.
+            """
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Silence the stdlib's access log: `_dispatch` prints one line per request."""

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from licensing.billing.usage import Month
-from tests.api.test_devserver import ADMIN_KEY, Running, _assert_problem, base_url, call, devserver  # noqa: F401
+from tests.support.devserver import ADMIN_KEY, Running, assert_problem, call
+
+pytestmark = pytest.mark.server
 
 
-def test_dev_bill_runs_the_billing_run_for_a_month(devserver: Running, base_url: str) -> None:  # noqa: F811
+def test_dev_bill_runs_the_billing_run_for_a_month(devserver: Running, base_url: str) -> None:
     created = call(base_url, "POST", "/v1/admin/partners", {"name": "Dev MSP", "email": "msp@dev.example",
                    "currency": "EUR", "billing": "monthly"}, key=ADMIN_KEY)  # fmt: skip
     assert created.status == 201, created.body
@@ -42,5 +46,5 @@ def test_dev_bill_runs_the_billing_run_for_a_month(devserver: Running, base_url:
     assert (before["statements"], before["without_usage"] >= 1) == (0, True)
 
     for bad in ({"month": "2026-13"}, {"month": 202611}, {}, None):
-        _assert_problem(call(base_url, "POST", "/dev/bill", bad), 400, "VALIDATION_ERROR")
+        assert_problem(call(base_url, "POST", "/dev/bill", bad), 400, "VALIDATION_ERROR")
     assert "POST /dev/bill" in devserver.output
