@@ -39,7 +39,6 @@ C_CUSTOMER = "charlie-customer-0815"
 
 @dataclass
 class World:
-    webhook: WebhookSender
     a: Partner
     c: Partner
     d: Distributor
@@ -84,7 +83,7 @@ def build(api: Api) -> World:
     a = Partner.create(admin, name=A_NAME, email=A_EMAIL, billing="monthly", discount_percent="10")
     b = Partner.create(admin, name="Bravo Matrix Resellers", email="bravo@bravo-matrix.example")
     c = Partner.create(admin, name=C_NAME, email=C_EMAIL, distributor_id=d.id)
-    world = World(webhook, a, c, d)
+    world = World(a, c, d)
     world.ids.update(partner_a=a.id, partner_c=c.id, distributor_d=d.id)
     world.owns("A", a.id, A_NAME, A_EMAIL, A_CUSTOMER, a.key_id)
     world.owns("C", c.id, C_NAME, C_EMAIL, C_CUSTOMER, c.key_id)
