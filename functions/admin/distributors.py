@@ -1,17 +1,14 @@
 """Vendor operators: distributors and their API keys (included by the admin function, under its
 admin-only middleware)."""
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.access import api_keys
 from licensing.access.api import ApiKeyCreate, ApiKeyCreated, api_key_created
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor, VersionConflict
-from licensing.http.contract import DISTRIBUTORS, operation
+from licensing.http.contract import DISTRIBUTORS, Cursor, PageSize, operation
 from licensing.partners import distributors
 from licensing.partners.distributor_api import (
     DistributorCreate,
@@ -39,8 +36,8 @@ def create_distributor(distributor: DistributorCreate) -> Response[DistributorOu
     **operation("listDistributors", DISTRIBUTORS, "The distributors", InvalidCursor, audience="admin"),
 )
 def list_distributors(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> DistributorPage:
     found = distributors.list_distributors(limit=limit, cursor=cursor)
     return DistributorPage(items=[distributor_out(d) for d in found.items], next_cursor=found.next_cursor)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import OFFERS, operation
+from licensing.http.contract import OFFERS, Cursor, PageSize, operation
 from licensing.http.models import Identifier
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (
@@ -61,8 +61,8 @@ def create_offer(offer: OfferCreate) -> Response[OfferOut]:
 def list_offers(
     partner_id: Annotated[Identifier, Query(description="the partner whose offers to list")],
     status: Annotated[Literal["open", "used", "withdrawn", "expired"] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> OfferPage:
     now = clock.now()
     found = manage.list_offers(partner_id, status=status, now=now, limit=limit, cursor=cursor)
@@ -102,8 +102,8 @@ def withdraw_offer(offer_id: str) -> OfferOut:
 )
 def list_discount_requests(
     status: Annotated[Literal["pending", "approved", "rejected"], Query()] = "pending",
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> DiscountRequestPage:
     found = discount_requests.by_status(status, limit=limit, cursor=cursor)
     return DiscountRequestPage(items=[row_out(row) for row in found.items], next_cursor=found.next_cursor)

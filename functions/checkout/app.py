@@ -11,11 +11,20 @@ from licensing.catalog.api import CatalogOut, QuoteOut, QuoteRequest, catalog_ou
 from licensing.catalog.catalog import load_catalog
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import CATALOG, IDEMPOTENCY_KEY, ORDERS, operation
+from licensing.http.contract import CATALOG, IDEMPOTENCY_KEY, ORDERS, Cursor, PageSize, operation
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import checkout, history
-from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.orders.api import (
+    OrderOut,
+    OrderPage,
+    OrderRequest,
+    OrderSearch,
+    OrderStatuses,
+    OrderTypes,
+    order_out,
+    placed_order_out,
+)
 from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
@@ -64,15 +73,13 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
 
 @app.get("/v1/orders", **operation("listOrders", ORDERS, "The partner's orders, newest first", InvalidCursor))
 def list_orders(
-    type: Annotated[
-        str | None, Query(max_length=200, description="comma list: new, bulk, renewal, monthly_statement")
-    ] = None,
-    status: Annotated[str | None, Query(max_length=200, description="comma list of order statuses")] = None,
-    q: Annotated[str | None, Query(description="wildcard search: order id, customer reference, keys")] = None,
+    type: OrderTypes = None,
+    status: OrderStatuses = None,
+    q: OrderSearch = None,
     sort: Annotated[Literal["created_at"], Query()] = "created_at",
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> OrderPage:
     found = history.list_orders(
         principal(app).require_partner(),

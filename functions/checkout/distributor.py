@@ -10,11 +10,20 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import DISTRIBUTORS, IDEMPOTENCY_KEY, operation
+from licensing.http.contract import DISTRIBUTORS, IDEMPOTENCY_KEY, Cursor, PageSize, operation
 from licensing.http.resolver import idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import on_behalf
-from licensing.orders.api import OrderOut, OrderPage, OrderRequest, order_out, placed_order_out
+from licensing.orders.api import (
+    OrderOut,
+    OrderPage,
+    OrderRequest,
+    OrderSearch,
+    OrderStatuses,
+    OrderTypes,
+    order_out,
+    placed_order_out,
+)
 from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
 from licensing.partners import distributors
 from licensing.partners.distributor_api import DistributorPartnerPage, distributor_partner_out
@@ -38,8 +47,8 @@ def _distributor() -> str:
     ),
 )
 def list_partners(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> DistributorPartnerPage:
     found = distributors.partners_of(_distributor(), limit=limit, cursor=cursor)
     items = [distributor_partner_out(partner) for partner in found.items]
@@ -82,12 +91,12 @@ def create_order(partner_id: str, order: OrderRequest) -> Response[OrderOut]:
 )
 def list_orders(
     partner_id: str,
-    type: Annotated[str | None, Query(max_length=200, description="comma list: new, bulk, renewal")] = None,
-    status: Annotated[str | None, Query(max_length=200, description="comma list of order statuses")] = None,
-    q: Annotated[str | None, Query(description="wildcard search: order id, customer reference, keys")] = None,
+    type: OrderTypes = None,
+    status: OrderStatuses = None,
+    q: OrderSearch = None,
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> OrderPage:
     found = on_behalf.orders_of(
         _distributor(), partner_id, type=type, status=status, q=q, newest_first=order == "desc",

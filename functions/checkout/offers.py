@@ -1,15 +1,12 @@
 """A partner's open offers and its discount requests (included by functions/checkout/app.py)."""
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import IDEMPOTENCY_KEY, OFFERS, operation
+from licensing.http.contract import IDEMPOTENCY_KEY, OFFERS, Cursor, PageSize, operation
 from licensing.http.resolver import idempotency_key, principal
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (
@@ -26,8 +23,8 @@ router = Router()
 
 @router.get("/v1/offers", **operation("listOffers", OFFERS, "The partner's open offers", InvalidCursor))
 def list_offers(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> OfferPage:
     now = clock.now()
     partner_id = principal(router).require_partner()  # type: ignore[arg-type]
@@ -59,8 +56,8 @@ def create_discount_request(request: DiscountRequestCreate) -> Response[Discount
     **operation("listDiscountRequests", OFFERS, "The partner's discount requests", InvalidCursor),
 )
 def list_discount_requests(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> DiscountRequestPage:
     partner_id = principal(router).require_partner()  # type: ignore[arg-type]
     found = discount_requests.of_partner(partner_id, limit=limit, cursor=cursor, now=clock.now())

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from licensing.catalog.errors import InvalidDevices
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import IF_MATCH, LICENSES, operation
+from licensing.http.contract import IF_MATCH, LICENSES, Cursor, PageSize, operation
 from licensing.http.resolver import api_handler, create_app, if_match, principal
 from licensing.licenses import listing, management, subscriptions
 from licensing.licenses.api import (
@@ -125,8 +125,8 @@ def edit_license(key: str, changes: LicenseEdit) -> Response[LicenseOut]:
 )
 def license_history(
     key: str,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageSize = 25,
+    cursor: Cursor = None,
 ) -> HistoryPage:
     return history_out(management.history(_partner_id(), key, limit=limit, cursor=cursor))
 

@@ -15,6 +15,7 @@ from typing import Any
 from licensing.core.errors import InvalidCursor
 
 VERSION = 1
+PATTERN = r"^[A-Za-z0-9_-]+$"  # what `encode` gives (unpadded URL-safe base64); `decode` refuses the rest
 
 
 def fingerprint(**query: Any) -> str:

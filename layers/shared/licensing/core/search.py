@@ -9,6 +9,18 @@ from collections.abc import Callable, Iterable
 from licensing.core.errors import ValidationFailed
 
 MAX_QUERY = 100
+QUERY_PATTERN = "^[^\\u0000-\\u001f\\u007f]*$"  # what `matcher` takes: no control characters
+
+
+def comma_list_pattern(allowed: tuple[str, ...]) -> str:
+    """What `choices` accepts, as a regular expression for the OpenAPI document and the models."""
+    item = rf"\s*(|{'|'.join(allowed)})\s*"
+    return rf"^{item}(,{item})*$"
+
+
+def one_of(allowed: tuple[str, ...]) -> str:
+    """One of `allowed`, or empty for the default, as a regular expression."""
+    return rf"^({'|'.join(allowed)})?$"
 
 
 def matcher(query: str) -> Callable[[Iterable[str | None]], bool]:

@@ -46,6 +46,7 @@ class LicenseQuery(NamedTuple):
         expiring_within_days: int | None, q: str | None, group_by: str | None, sort: str | None,
         order: str | None, limit: int,
     ) -> LicenseQuery:  # fmt: skip
+        group_by, order = group_by or None, order or None  # an empty value is the default, as for view/sort
         statuses = choices("status", status, STATUSES)
         if view:
             if view not in VIEWS:
