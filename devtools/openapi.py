@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,7 @@ def build() -> dict[str, Any]:
             _finish(operation, parameters, f"{method.upper()} {path}")
     _add_links(document)
     _add_examples(document)
+    _tidy_schemas(document["components"]["schemas"], json.dumps(document["paths"]))
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document
@@ -248,6 +250,23 @@ def _finish(operation: dict[str, Any], path_parameters: dict[str, dict[str, Any]
     responses = {k: v for k, v in operation["responses"].items() if k != "422" or k in problems}
     responses.update({status: _problem_response(status, codes) for status, codes in problems.items()})
     operation["responses"] = dict(sorted(responses.items()))
+
+
+def _tidy_schemas(schemas: dict[str, Any], paths: str) -> None:
+    """Drop the schemas no operation uses (Powertools' ResponseValidationError, which refers to the dropped
+    ValidationError; the unused mode of a model), and title `X-Input` / `X-Output` (pydantic's names for
+    a model whose two modes differ; it titles both `X`) after their names: client generators name classes
+    by title, and two classes of one name lose one of them."""
+    used: set[str] = set()
+    found = set(re.findall(rf'"{COMPONENT}([^"]+)"', paths))
+    while found:
+        used |= found
+        found = set(re.findall(rf'"{COMPONENT}([^"]+)"', json.dumps([schemas[n] for n in found]))) - used
+    for name in [name for name in schemas if name not in used]:
+        del schemas[name]
+    for name, schema in schemas.items():
+        if name.endswith(("-Input", "-Output")):
+            schema["title"] = name.replace("-", "")
 
 
 def _add_links(document: dict[str, Any]) -> None:
