@@ -36,7 +36,7 @@ VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python lint format bench build openapi events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python lint format bench build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -50,6 +50,7 @@ help:
 	@echo "make bench       benchmarks"
 	@echo "make build       sam build (arm64, python3.13, no container)"
 	@echo "make openapi     write docs/openapi.json"
+	@echo "make client      generate the typed Python client of docs/openapi.json into build/client/"
 	@echo "make events-doc  write docs/events.md (a JSON schema per domain event)"
 	@echo "make clean       remove build output and caches (distclean: the venvs too)"
 
@@ -155,6 +156,10 @@ openapi: venv
 	@mkdir -p docs
 	$(VENV)/bin/python -m devtools.openapi > docs/openapi.json.tmp
 	@mv docs/openapi.json.tmp docs/openapi.json
+
+# openapi-python-client with devtools/openapi-python-client.yaml; fails on any warning (a skipped operation).
+client: venv
+	$(VENV)/bin/python -m devtools.client
 
 events-doc: venv
 	$(VENV)/bin/python -m devtools.events_doc
