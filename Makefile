@@ -20,6 +20,8 @@ PY311 := $(shell for c in python3.11 $$(ls -d /root/.pyenv/versions/3.11*/bin/py
 VENV311 ?= .venv-py311
 SAM_CLI_VERSION ?= 1.170.0
 PORT ?= 3000
+# Examples per operation (and mode) for `make fuzz`; make test uses tests/fuzz/schemathesis.toml's.
+FUZZ_MAX_EXAMPLES ?= 100
 # The suite on every core, one test file per worker (a file's tests share its fixtures, in order).
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
@@ -36,7 +38,7 @@ VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python lint format bench build openapi client events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python fuzz lint format bench build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -45,6 +47,7 @@ help:
 	@echo "make dev         local dev server on PORT=$(PORT), API reference at /docs"
 	@echo "make versions    print the tool versions (creates the venvs)"
 	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
+	@echo "make fuzz        contract fuzzing, longer than in make test (FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES))"
 	@echo "make lint        ruff check, ruff format --check, mypy"
 	@echo "make format      ruff format + ruff check --fix"
 	@echo "make bench       benchmarks"
@@ -118,7 +121,8 @@ test: venv tools-venv apidocs
 	$(SAM) validate --lint
 	@$(MAKE) build
 
-# The suite again on Python 3.11, the oldest supported; skipped (with a note) where there is none.
+# The suite again on Python 3.11, the oldest supported; skipped (with a note) where there is none. The
+# contract fuzzing (tests/fuzz) runs once, on 3.13: it tests the API against its document.
 test-oldest-python:
 	@if [ -z "$(PY311)" ]; then echo "== no Python 3.11 here: skipping the 3.11 run"; exit 0; fi; \
 	if ! $(VENV311)/bin/python -V >/dev/null 2>&1; then "$(PY311)" -m venv $(VENV311); fi; \
@@ -126,7 +130,12 @@ test-oldest-python:
 	  $(VENV311)/bin/python -m pip install -q --upgrade "pip>=25.1" && \
 	  $(VENV311)/bin/python -m pip install -q --group dev && touch $(VENV311)/.installed.stamp; fi; \
 	echo "== pytest ($$($(VENV311)/bin/python -V))"; \
-	$(VENV311)/bin/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
+	$(VENV311)/bin/pytest -p no:cacheprovider -m "not fuzz" $(PYTEST_PARALLEL)
+
+# Schemathesis over docs/openapi.json against the dev server, both keys (tests/fuzz): make test's run with
+# more examples. Figures in build/fuzz/summary-*.json.
+fuzz: venv
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(VENV)/bin/pytest -p no:cacheprovider -m fuzz tests/fuzz
 
 lint: venv
 	@echo "== ruff check"

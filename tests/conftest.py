@@ -28,6 +28,7 @@ from licensing.core import clock
 from licensing.infra import bus
 from licensing.store.table import reset_connections
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.fuzz_report import pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,7 +2,7 @@
 embedded moto server, driven over real HTTP with the keys its banner prints.
 
 Test modules import the fixtures (`devserver`, `base_url`, `partner_key`): each module then has a dev
-server of its own, started once for the module.
+server of its own, started once for the module. `running_devserver` starts one with a given admin key.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +46,15 @@ class Running:
         assert found, f"{pattern!r} not in the banner:\n{self.output}"
         return found.group(1)
 
+    @property
+    def base_url(self) -> str:
+        return self.banner_value(r"^\s*URL:\s+(http://127\.0\.0\.1:\d+)\s*$")
+
+    @property
+    def partner_key(self) -> str:
+        """The demo partner's API key."""
+        return self.banner_value(r"export API=\S+ KEY=(plk_\S+)")
+
 
 @dataclass
 class Reply:
@@ -65,16 +76,17 @@ def _drain(running: Running) -> None:
     running.ready.set()
 
 
-@pytest.fixture(scope="module")
-def devserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+@contextmanager
+def running_devserver(*, admin_key: str, outbox: Path) -> Iterator[Running]:
+    """Start a dev server on a free port (PORT=0), wait for its banner, stop it with Ctrl-C afterwards."""
     env = {
         name: value
         for name, value in os.environ.items()
         if name not in {"AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "EVENT_BUS_NAME", "PYTHONPATH"}
     }
     env.pop("PAYMENT_WEBHOOK_SECRET", None)  # the dev server makes one up and prints it
-    env.update(PORT="0", PYTHONUNBUFFERED="1", LICENSING_ADMIN_KEY=ADMIN_KEY, POWERTOOLS_LOG_LEVEL="WARNING")
-    env["NOTIFIER_OUTBOX_DIR"] = str(tmp_path_factory.mktemp("dev-outbox"))
+    env.update(PORT="0", PYTHONUNBUFFERED="1", LICENSING_ADMIN_KEY=admin_key, POWERTOOLS_LOG_LEVEL="WARNING")
+    env["NOTIFIER_OUTBOX_DIR"] = str(outbox)
     process = subprocess.Popen(
         [sys.executable, "-m", "devtools.devserver"],
         cwd=REPO_ROOT,
@@ -102,13 +114,19 @@ def devserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 
 @pytest.fixture(scope="module")
+def devserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    with running_devserver(admin_key=ADMIN_KEY, outbox=tmp_path_factory.mktemp("dev-outbox")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def base_url(devserver: Running) -> str:
-    return devserver.banner_value(r"^\s*URL:\s+(http://127\.0\.0\.1:\d+)\s*$")
+    return devserver.base_url
 
 
 @pytest.fixture(scope="module")
 def partner_key(devserver: Running) -> str:
-    return devserver.banner_value(r"export API=\S+ KEY=(plk_\S+)")
+    return devserver.partner_key
 
 
 def call(
