@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -20,10 +21,50 @@ from licensing.infra.tracing import traced
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
+class _RequestState(threading.local):
+    event: Any = None
+    lambda_context: Any = None
+    context: dict[str, Any] | None = None
+
+
 class Resolver(APIGatewayRestResolver):
     """Powertools' REST resolver that knows each API Gateway resource's methods. API Gateway sends a
     resource's other methods here too (its ANY route in template.yaml): they are 405 METHOD_NOT_ALLOWED
-    with `Allow`, decided by the resource, not the path (GET /v1/licenses/claim is not a license key)."""
+    with `Allow`, decided by the resource, not the path (GET /v1/licenses/claim is not a license key).
+
+    It also keeps the request's state per thread. Powertools keeps the current event on its BaseRouter
+    class and the routing context (the matched route, whose status a model answer takes) on the app, so
+    two requests served at once by one process, as the concurrency tests' threads do (Lambda never
+    does), would read each other's.
+    """
+
+    _request = _RequestState()
+
+    @property
+    def current_event(self) -> Any:
+        return self._request.event
+
+    @current_event.setter
+    def current_event(self, value: Any) -> None:
+        self._request.event = value
+
+    @property
+    def lambda_context(self) -> Any:
+        return self._request.lambda_context
+
+    @lambda_context.setter
+    def lambda_context(self, value: Any) -> None:
+        self._request.lambda_context = value
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._request.context is None:
+            self._request.context = {}
+        return self._request.context
+
+    @context.setter
+    def context(self, value: dict[str, Any]) -> None:
+        self._request.context = value
 
     def __init__(self, *, enable_validation: bool) -> None:
         super().__init__(enable_validation=enable_validation)
@@ -38,6 +79,8 @@ class Resolver(APIGatewayRestResolver):
         allowed = self._methods.get(event.get("resource") or "")
         if allowed and event.get("httpMethod") not in allowed:
             return method_not_allowed(event, sorted(allowed))
+        self.current_event = self._to_proxy_event(dict(event))  # Powertools sets its class-wide copy too
+        self.lambda_context = context
         return super().resolve(event, context)
 
 
