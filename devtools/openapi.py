@@ -60,7 +60,9 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
 # Routes share these problems (`code` by status) besides what each declares.
 AUTHORIZER_PROBLEMS = {"401": ["UNAUTHORIZED"], "403": ["FORBIDDEN"]}
 INPUT_PROBLEMS = {"400": ["VALIDATION_ERROR"]}
-BODY_PROBLEMS = {"400": ["MALFORMED_JSON", "VALIDATION_ERROR"]}
+BODY_PROBLEMS = {"400": ["MALFORMED_JSON", "VALIDATION_ERROR"], "415": ["UNSUPPORTED_MEDIA_TYPE"]}
+# A path segment the route's pattern cannot take (e.g. %C2%84) names nothing: 404 before any use case.
+PATH_PROBLEMS = {"404": ["NOT_FOUND"]}
 EVERY_ROUTE_PROBLEMS = {"429": ["THROTTLED"], "500": ["INTERNAL_ERROR"]}
 PROBLEM_DESCRIPTIONS = {
     "400": "The request is malformed",
@@ -69,6 +71,7 @@ PROBLEM_DESCRIPTIONS = {
     "404": "Not found",
     "409": "In conflict with the resource's state",
     "412": "The resource changed since it was read",
+    "415": "The body is not JSON",
     "422": "Against the catalog or the business rules",
     "429": "Too many requests (API Gateway throttling)",
     "500": "Unexpected error; it has been logged with the request id",
@@ -166,6 +169,8 @@ def build() -> dict[str, Any]:
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             _finish(operation, parameters, f"{method.upper()} {path}")
+    # The lookup reads its body as JSON whatever the Content-Type (no resolver): it never answers 415.
+    del document["paths"]["/v1/lookup"]["post"]["responses"]["415"]
     _add_links(document)
     _add_examples(document)
     _tidy_schemas(document["components"]["schemas"], json.dumps(document["paths"]))
@@ -241,13 +246,17 @@ def _finish(operation: dict[str, Any], path_parameters: dict[str, dict[str, Any]
     security = operation.setdefault("security", [])
     bearer = any(SECURITY_SCHEMES[scheme]["type"] == "http" for need in security for scheme in need)
     has_body = "requestBody" in operation
+    in_path = any(parameter["in"] == "path" for parameter in operation.get("parameters", []))
     problems = _merge(
         declared,
         AUTHORIZER_PROBLEMS if bearer else {},
         BODY_PROBLEMS if has_body else INPUT_PROBLEMS if operation.get("parameters") else {},
+        PATH_PROBLEMS if in_path else {},
         EVERY_ROUTE_PROBLEMS,
     )
     responses = {k: v for k, v in operation["responses"].items() if k != "422" or k in problems}
+    if "204" in responses:
+        responses["204"] = {"description": "Done; no content"}
     responses.update({status: _problem_response(status, codes) for status, codes in problems.items()})
     operation["responses"] = dict(sorted(responses.items()))
 

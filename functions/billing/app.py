@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from licensing.billing import live
 from licensing.billing.api import UsageOut, usage_csv, usage_out
 from licensing.billing.errors import MONTH_ERRORS
+from licensing.billing.usage import MONTH_PATTERN
 from licensing.core import clock
 from licensing.http.contract import BILLING, operation
 from licensing.http.resolver import api_handler, create_app, principal
@@ -16,7 +17,13 @@ app = create_app()
 
 Month = Annotated[
     str | None,
-    Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (UTC); default: the current month"),
+    # Not YYYY-MM at all: VALIDATION_ERROR here; no such month (2026-13, before 1970): INVALID_MONTH from the
+    # domain. The document states the exact set.
+    Query(
+        pattern=r"^\d{4}-\d{2}$",
+        json_schema_extra={"pattern": MONTH_PATTERN},
+        description="YYYY-MM (UTC), 1970-01 onwards; default: the current month",
+    ),
 ]
 
 

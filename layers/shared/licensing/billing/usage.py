@@ -31,6 +31,8 @@ from licensing.core.money import HUNDRED
 
 DAY = 86_400
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Exactly the months `Month.parse` takes (1970-01 onwards), for the OpenAPI document.
+MONTH_PATTERN = r"^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
 
 
 class Month(NamedTuple):

@@ -72,6 +72,12 @@ class MethodNotAllowed(DomainError):
     title = "Method not allowed"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    title = "The request body's media type is not supported"
+
+
 # 409 / 412
 class Conflict(DomainError):
     status = 409
