@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from licensing.core.errors import DomainError, InternalError, MalformedJson, NotFound, UnsupportedMediaType
+from licensing.core.errors import DomainError, InternalError, MalformedJson, NotFound
 from licensing.http.problem_details import CONTENT_TYPE, problem_for, validation_problem
 from licensing.infra.observability import logger
 
@@ -33,10 +30,6 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
         return refuse(validation_problem(list(error.errors())))
-
-    @app.exception_handler(RequestUnsupportedContentType)
-    def _unsupported_body(_: RequestUnsupportedContentType) -> Response[str]:
-        return refuse(UnsupportedMediaType("Send the body as application/json."))
 
     @app.exception_handler(json.JSONDecodeError)
     def _not_json(_: json.JSONDecodeError) -> Response[str]:  # bodies read without pydantic

@@ -8,7 +8,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from licensing.core.errors import DomainError, InternalError, MalformedJson, MethodNotAllowed
+from licensing.core.errors import (
+    DomainError,
+    InternalError,
+    MalformedJson,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+)
 from licensing.http.problem_details import CONTENT_TYPE, problem_for
 from licensing.infra.observability import logger
 
@@ -35,6 +41,24 @@ def method_not_allowed(event: Mapping[str, Any], allowed: list[str]) -> dict[str
     answered = result(refusal.status, problem_for(refusal, request_id), CONTENT_TYPE)
     answered["headers"]["Allow"] = ", ".join(allowed)
     return answered
+
+
+def unsupported_media_type(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """415 when a body comes as anything but JSON (form data, XML, text), else None: every body is JSON,
+    and Powertools would otherwise try to parse forms (a multipart body without a boundary is a 500)."""
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    media_type = str(headers.get("content-type") or "").split(";")[0].strip().lower()
+    if (
+        not event.get("body")
+        or not media_type
+        or media_type == "application/json"
+        or media_type.endswith("+json")
+    ):
+        return None
+    refusal = UnsupportedMediaType(f"Send the body as application/json, not {media_type[:100]}.")
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    logger.info("Request refused", extra={"code": refusal.code, "status": refusal.status})
+    return result(refusal.status, problem_for(refusal, request_id), CONTENT_TYPE)
 
 
 def respond(event: dict[str, Any], answer: Callable[[], Any], method: str = "POST") -> dict[str, Any]:

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from licensing.core.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
 from licensing.http.problems import register_problem_handlers
-from licensing.http.proxy import method_not_allowed
+from licensing.http.proxy import method_not_allowed, unsupported_media_type
 from licensing.infra.observability import logger, metrics
 from licensing.infra.tracing import traced
 
@@ -79,6 +79,9 @@ class Resolver(APIGatewayRestResolver):
         allowed = self._methods.get(event.get("resource") or "")
         if allowed and event.get("httpMethod") not in allowed:
             return method_not_allowed(event, sorted(allowed))
+        refused = unsupported_media_type(event)
+        if refused:
+            return refused
         self.current_event = self._to_proxy_event(dict(event))  # Powertools sets its class-wide copy too
         self.lambda_context = context
         return super().resolve(event, context)
