@@ -121,8 +121,9 @@ test: venv tools-venv apidocs
 	$(SAM) validate --lint
 	@$(MAKE) build
 
-# The suite again on Python 3.11, the oldest supported; skipped (with a note) where there is none. The
-# contract fuzzing (tests/fuzz) runs once, on 3.13: it tests the API against its document.
+# The fast tier again on Python 3.11, the oldest supported; skipped (with a note) where there is none.
+# The server tier (tests that start the dev server or a moto server: concurrency, contract fuzzing, the
+# generated client) runs once, on 3.13, to keep CI within its budget: it tests the same code.
 test-oldest-python:
 	@if [ -z "$(PY311)" ]; then echo "== no Python 3.11 here: skipping the 3.11 run"; exit 0; fi; \
 	if ! $(VENV311)/bin/python -V >/dev/null 2>&1; then "$(PY311)" -m venv $(VENV311); fi; \
@@ -130,7 +131,7 @@ test-oldest-python:
 	  $(VENV311)/bin/python -m pip install -q --upgrade "pip>=25.1" && \
 	  $(VENV311)/bin/python -m pip install -q --group dev && touch $(VENV311)/.installed.stamp; fi; \
 	echo "== pytest ($$($(VENV311)/bin/python -V))"; \
-	$(VENV311)/bin/pytest -p no:cacheprovider -m "not fuzz" $(PYTEST_PARALLEL)
+	$(VENV311)/bin/pytest -p no:cacheprovider -m "not server" $(PYTEST_PARALLEL)
 
 # Schemathesis over docs/openapi.json against the dev server, both keys (tests/fuzz): make test's run with
 # more examples. Figures in build/fuzz/summary-*.json.
