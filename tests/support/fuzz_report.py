@@ -99,17 +99,23 @@ def one_line(summary: dict[str, Any]) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the fuzzing figures at the end of the run, passed or failed, even under xdist (the summary
-    travels as a user property of the test's report)."""
-    lines = [
-        one_line(json.loads(value))
+    """Print the contract's figures at the end of the run, passed or failed, even under xdist (each
+    travels as a user property of its test's report): the fuzzing summary per key, and the number of
+    authorization matrix cells (tests/contracts/test_authorization_matrix.py)."""
+    properties = [
+        (name, value)
         for outcome in ("passed", "failed")
         for report in terminalreporter.stats.get(outcome, [])
         if getattr(report, "when", None) == "call"
         for name, value in getattr(report, "user_properties", [])
-        if name == SUMMARY_PROPERTY
+    ]
+    lines = sorted(one_line(json.loads(value)) for name, value in properties if name == SUMMARY_PROPERTY)
+    lines += [
+        f"authorization matrix: {value} cells checked"
+        for name, value in properties
+        if name == "authorization_cells"
     ]
     if lines:
-        terminalreporter.write_sep("=", "contract fuzzing (schemathesis)")
-        for line in sorted(lines):
+        terminalreporter.write_sep("=", "contract figures (fuzzing, authorization)")
+        for line in lines:
             terminalreporter.write_line(line)
