@@ -13,11 +13,16 @@ from typing import Annotated, Any
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
+from licensing.catalog.api import QuoteRequest
 from licensing.core.clock import MOMENT_PATTERN, iso, parse_moment
+from licensing.core.errors import ValidationFailed
 from licensing.http.models import CONTROL_RANGES, WHITE_SPACE, Count, Text, text_pattern
 from licensing.offers.api import OfferPercent
+from licensing.orders.errors import YearsNotAllowed
+from licensing.orders.plans import check_plan
 from licensing.partners.api import Percent
 
 
@@ -126,3 +131,31 @@ def test_a_count_takes_an_integral_float_and_nothing_else_that_is_not_an_integer
     assert type(adapter.validate_python(89.0)) is int
     assert adapter.validate_json("89.0") == 89
     assert [_accepts(adapter, v) for v in ("5", True, 5.5, float("inf"), None)] == [False] * 5
+
+
+quote_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "offer_id": st.sampled_from([None, "ofr_1"]),
+        "product": st.sampled_from([None, "business"]),
+        "devices": st.sampled_from([None, 5]),
+        "years": st.sampled_from([None, 1]),
+        "plan": st.sampled_from(["annual", "monthly"]),
+    },
+)
+
+
+@given(quote_fields)
+def test_a_quote_fits_its_schema_exactly_when_neither_the_model_nor_the_plan_refuses_it(body: Any) -> None:
+    """QuoteRequest's if/else: an offer, or product and devices, and years unless the plan is monthly
+    (`check_plan`, whose other refusals are 422s)."""
+    try:
+        request = QuoteRequest.model_validate(body)
+        if not request.offer_id:
+            check_plan(request.plan, request.years, partner_billing="monthly")
+        accepted = True
+    except (ValidationError, ValidationFailed):
+        accepted = False
+    except YearsNotAllowed:
+        accepted = True  # a 422: the schema need not say it
+    assert accepted == Draft202012Validator(QuoteRequest.model_json_schema()).is_valid(body)

@@ -19,21 +19,17 @@ class QuoteRequest(Request):
     """`product` and `devices` are required, unless `offer_id` names an offer, which has them (and years)."""
 
     # For the OpenAPI document, the rules of `_configuration_or_offer` and of the plans
-    # (licensing.orders.plans.check_plan): a non-null offer_id; or product and devices, and years unless
-    # the plan is monthly.
+    # (licensing.orders.plans.check_plan): a non-null offer_id; else product and devices, and years unless
+    # the plan is monthly. (if/else, not anyOf: a client generator makes an anyOf a union of models.)
     model_config = ConfigDict(
         json_schema_extra={
-            "anyOf": [
-                {"required": ["offer_id"], "properties": {"offer_id": {"type": "string"}}},
-                {
-                    "required": ["product", "devices"],
-                    "properties": {"product": {"type": "string"}, "devices": {"type": "integer"}},
-                    "anyOf": [
-                        {"required": ["years"], "properties": {"years": {"type": "integer"}}},
-                        {"required": ["plan"], "properties": {"plan": {"const": "monthly"}}},
-                    ],
-                },
-            ]
+            "if": {"required": ["offer_id"], "properties": {"offer_id": {"type": "string"}}},
+            "else": {
+                "required": ["product", "devices"],
+                "properties": {"product": {"type": "string"}, "devices": {"type": "integer"}},
+                "if": {"required": ["plan"], "properties": {"plan": {"const": "monthly"}}},
+                "else": {"required": ["years"], "properties": {"years": {"type": "integer"}}},
+            },
         }
     )
 
