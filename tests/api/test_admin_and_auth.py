@@ -60,7 +60,12 @@ def test_partner_discount_change_applies_to_the_next_quote(admin: Api, partner: 
         {"name": "A", "email": "a@b.example", "currency": "GBP"},
         {"name": "A", "email": "a@b.example", "currency": "EUR", "discount_percent": 101},
         {"name": "A", "email": "a@b.example", "currency": "EUR", "discount_percent": -1},
-        {"name": "A", "email": "a@b.example", "currency": "EUR", "discount_percent": 1.234},
+        {
+            "name": "A",
+            "email": "a@b.example",
+            "currency": "EUR",
+            "discount_percent": "1.234",
+        },  # a number would be rounded
         {"name": "A", "email": "a@b.example", "currency": "EUR", "billing": "yearly"},
         {"name": "", "email": "a@b.example", "currency": "EUR"},
         {"name": "A\nB", "email": "a@b.example", "currency": "EUR"},

@@ -82,7 +82,7 @@ def test_distributors_are_listed_a_page_at_a_time_with_a_query(admin: Api, ddb_c
         {"name": "A", "email": "a@b.example", "support_url": "https://x.example/" + "a" * 500},
         {"name": "A", "email": "a@b.example", "discount_percent": 101},
         {"name": "A", "email": "a@b.example", "discount_percent": -1},
-        {"name": "A", "email": "a@b.example", "discount_percent": 1.234},
+        {"name": "A", "email": "a@b.example", "discount_percent": "1.234"},  # a number would be rounded
         {"name": "A", "email": "a@b.example", "currency": "EUR"},
     ],
 )

@@ -59,7 +59,9 @@ def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partne
 
     key = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"][0]
     event = sample("lookup.json")
-    event["body"] = json.dumps({"license_key": key, "workspace_id": "ws-sample"})
+    status, answer = run(gateway, "license_lookup", event)  # a well-formed key that nobody was issued
+    assert (status, answer["code"]) == (404, "LICENSE_NOT_FOUND")
+    event["body"] = json.dumps({**json.loads(event["body"]), "license_key": key})
     status, answer = run(gateway, "license_lookup", event)
     assert (status, answer["code"], answer["license"]["workspace_id"]) == (200, "VALID", "ws-sample")
 

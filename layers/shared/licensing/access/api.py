@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from licensing.core.clock import iso
 from licensing.http.models import Model, Request, Text
@@ -10,7 +10,7 @@ from licensing.store.table import ApiKeyItem
 
 
 class ApiKeyCreate(Request):
-    name: Annotated[Text, StringConstraints(max_length=100)] | None = None
+    name: Annotated[str, Text(100)] | None = None
 
 
 class ApiKeyCreated(Model):

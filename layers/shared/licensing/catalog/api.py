@@ -4,13 +4,13 @@ the API."""
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from licensing.catalog.catalog import Catalog
 from licensing.catalog.pricing import Quote, partner_price_per_device_year
 from licensing.core.errors import ValidationFailed
 from licensing.core.money import Money
-from licensing.http.models import Count, Identifier, Model, Request
+from licensing.http.models import Identifier, Integer, Model, Request
 
 Plan = Literal["annual", "monthly"]
 
@@ -18,10 +18,27 @@ Plan = Literal["annual", "monthly"]
 class QuoteRequest(Request):
     """`product` and `devices` are required, unless `offer_id` names an offer, which has them (and years)."""
 
+    # For the OpenAPI document, the rules of `_configuration_or_offer` and of the plans
+    # (licensing.orders.plans.check_plan): a non-null offer_id; else product and devices, and years unless
+    # the plan is monthly. (if/else, not anyOf: a client generator makes an anyOf a union of models.)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["offer_id"], "properties": {"offer_id": {"type": "string"}}},
+            "else": {
+                "required": ["product", "devices"],
+                "properties": {"product": {"type": "string"}, "devices": {"type": "integer"}},
+                "if": {"required": ["plan"], "properties": {"plan": {"const": "monthly"}}},
+                "else": {"required": ["years"], "properties": {"years": {"type": "integer"}}},
+            },
+        }
+    )
+
     product: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
-    devices: Annotated[Count, Field(ge=1)] | None = None
-    years: Annotated[Count | None, Field(ge=1, description="annual plan only: the term in years")] = None
-    licenses: Annotated[Count, Field(ge=1, le=5000)] = 1
+    devices: Annotated[int, Integer(ge=1)] | None = None
+    years: Annotated[
+        Annotated[int, Integer(ge=1)] | None, Field(description="annual plan only: the term in years")
+    ] = None
+    licenses: Annotated[int, Integer(ge=1, le=5000)] = 1
     plan: Annotated[
         Plan, Field(description="annual: paid up front for `years`; monthly: billed each month for use")
     ] = "annual"

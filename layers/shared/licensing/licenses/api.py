@@ -11,14 +11,24 @@ from licensing.core.clock import iso
 from licensing.core.errors import Conflict
 from licensing.core.search import MAX_QUERY, QUERY_PATTERN, comma_list_pattern, one_of
 from licensing.http.contract import LOOKUP, operation
-from licensing.http.models import Count, Identifier, Model, Request, Text
+from licensing.http.models import Identifier, Integer, Model, Request, Text, unchanged
 from licensing.licenses.errors import InvalidLicenseKey, LicenseNotFound
+from licensing.licenses.keys import KEY_INPUT_PATTERN
 from licensing.licenses.lifecycle import status_of
 from licensing.licenses.listing import GROUPS, SORTS, STATUSES, VIEWS
 
 if TYPE_CHECKING:
     from licensing.licenses.management import History
     from licensing.store.table import LicenseItem
+
+
+# A key as a person may type it: the pattern is documented, not enforced here, so that a key of the wrong
+# form is refused by `licensing.licenses.keys.normalize_key` as INVALID_LICENSE_KEY, as ever.
+LicenseKeyInput = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    Field(json_schema_extra={"pattern": KEY_INPUT_PATTERN}),
+]
 
 
 class LicenseOut(Model):
@@ -49,9 +59,11 @@ class LicenseEdit(Request):
     """Only the fields present change; `null` clears a note or a customer reference. `devices` changes
     a monthly license's device count (within the catalog's limits), counted from that moment."""
 
-    note: Annotated[Text, StringConstraints(max_length=1000)] | None = None
-    customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
-    devices: Annotated[Count | None, Field(ge=1, le=100_000, description="monthly licenses only")] = None
+    note: Annotated[str, Text(1000)] | None = None
+    customer_ref: Annotated[str, Text(200)] | None = None
+    devices: Annotated[
+        int, Integer(ge=1, le=100_000), Field(description="monthly licenses only (no null)")
+    ] = unchanged()
 
 
 class AssignRequest(Request):
@@ -59,7 +71,7 @@ class AssignRequest(Request):
 
 
 class ClaimRequest(Request):
-    key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    key: LicenseKeyInput
 
 
 class HistoryEntryOut(Model):
@@ -127,7 +139,7 @@ class LicenseListQuery(LicenseFilters):
 
 
 class LookupRequest(Request):
-    license_key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    license_key: LicenseKeyInput
     workspace_id: Identifier
 
 

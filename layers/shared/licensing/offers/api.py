@@ -7,32 +7,49 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
-from licensing.core.clock import iso
+from licensing.core.clock import MOMENT_PATTERN, iso, parse_moment
 from licensing.core.money import Money
-from licensing.http.models import Count, Identifier, Model, Request, Text
+from licensing.http.models import Hundredths, Identifier, Integer, Model, Request, Text
 from licensing.offers import rules
 from licensing.store.table import DiscountRequestItem, OfferItem
 
 Reason = Literal["education", "nonprofit", "charity", "student", "teacher", "custom"]
 Kind = Literal["education", "nonprofit", "charity", "student", "teacher"]
+
+
+def _a_moment(text: str) -> str:
+    parse_moment(text)  # ValueError: 400 VALIDATION_ERROR on the field
+    return text
+
+
 Timestamp = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
-    Field(description="ISO 8601 UTC, to the second", examples=["2026-12-31T23:59:59Z"]),
+    AfterValidator(_a_moment),
+    Field(
+        description="ISO 8601 UTC, to the second",
+        examples=["2026-12-31T23:59:59Z"],
+        json_schema_extra={"pattern": MOMENT_PATTERN},
+    ),
 ]
+# Beyond these bounds a percentage is no sensible value (400); outside 0..100 it is no acceptable offer (422).
+OFFER_PERCENT_PATTERN = r"^-?[0-9]{1,5}(?:\.[0-9]{1,2})?$"
 OfferPercent = Annotated[
-    Decimal, Field(max_digits=7, decimal_places=2, description="replaces the partner and volume discounts")
+    Decimal,
+    Hundredths(Decimal("-99999.99"), Decimal("99999.99"), OFFER_PERCENT_PATTERN),
+    Field(description="replaces the partner and volume discounts"),
 ]
-Note = Annotated[Text, StringConstraints(max_length=500)]
+Note = Annotated[str, Text(500)]
 
 
 class OfferTerms(Request):
     product: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    devices: Annotated[Count, Field(ge=1, le=rules.MAX_DEVICES, description="may lie outside the catalog's")]
-    years: Annotated[Count, Field(ge=1, le=rules.MAX_YEARS, description="any term of 1 to 10 years")]
-    licenses: Annotated[Count, Field(ge=1, le=rules.MAX_LICENSES)]
+    devices: Annotated[
+        int, Integer(ge=1, le=rules.MAX_DEVICES), Field(description="may lie outside the catalog's")
+    ]
+    years: Annotated[int, Integer(ge=1, le=rules.MAX_YEARS), Field(description="any term of 1 to 10 years")]
+    licenses: Annotated[int, Integer(ge=1, le=rules.MAX_LICENSES)]
     discount_percent: OfferPercent | None = None
     price_per_license: Annotated[Money | None, Field(description="in the partner's currency")] = None
     expires_at: Timestamp
@@ -49,16 +66,16 @@ class DiscountApproval(OfferTerms):
 
 
 class DiscountRejection(Request):
-    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[str, Text(500, required=True)]
 
 
 class DiscountRequestCreate(Request):
-    customer_name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    customer_name: Annotated[str, Text(200, required=True)]
     kind: Kind
     evidence_url: (
         Annotated[str, StringConstraints(max_length=2000, pattern=r"^https://[^\s/]+\.[^\s]+$")] | None
     ) = None
-    details: Annotated[Text, StringConstraints(min_length=1, max_length=2000)]
+    details: Annotated[str, Text(2000, required=True)]
 
 
 class OfferOut(Model):

@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import StringConstraints
 
 from licensing.billing.api import StatementOut, statement_out
 from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
@@ -29,7 +28,7 @@ _PAYMENT_STATUS = {
 
 
 class OrderRequest(QuoteRequest):
-    customer_ref: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    customer_ref: Annotated[str, Text(200)] | None = None
 
 
 class PaymentOut(Model):

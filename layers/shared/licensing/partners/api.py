@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Identifier, Model, Request, Text
+from licensing.http.models import Hundredths, Identifier, Integer, Model, Request, Text, unchanged
 from licensing.partners.reminders import (
     DEFAULT_REMINDER_DAYS,
     MAX_REMINDER_DAYS,
@@ -15,8 +15,9 @@ from licensing.partners.reminders import (
 )
 from licensing.store.table import PartnerItem
 
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-ReminderDay = Annotated[int, Field(strict=True, ge=1, le=MAX_REMINDER_DAYS)]
+PERCENT_PATTERN = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
+Percent = Annotated[Decimal, Hundredths(Decimal(0), Decimal(100), PERCENT_PATTERN)]
+ReminderDay = Annotated[int, Integer(ge=1, le=MAX_REMINDER_DAYS)]
 
 
 def _distinct_largest_first(days: list[int]) -> list[int]:
@@ -27,11 +28,16 @@ def _distinct_largest_first(days: list[int]) -> list[int]:
 
 ReminderDays = Annotated[
     list[ReminderDay],
-    Field(min_length=1, max_length=MAX_THRESHOLDS, description="days before expiry, e.g. [30, 14, 7, 1]"),
+    Field(
+        min_length=1,
+        max_length=MAX_THRESHOLDS,
+        description="days before expiry, e.g. [30, 14, 7, 1]",
+        json_schema_extra={"uniqueItems": True},
+    ),
     AfterValidator(_distinct_largest_first),
 ]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Name = Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, Text(200, required=True)]
 
 
 class PartnerCreate(Request):
@@ -46,10 +52,10 @@ class PartnerCreate(Request):
 class PartnerUpdate(Request):
     """Only the fields present change; `distributor_id: null` removes the distributor."""
 
-    name: Name | None = None
-    email: Email | None = None
-    discount_percent: Percent | None = None
-    billing: Literal["prepaid", "monthly"] | None = None
+    name: Name = unchanged()
+    email: Email = unchanged()
+    discount_percent: Percent = unchanged()
+    billing: Literal["prepaid", "monthly"] = unchanged()
     distributor_id: Identifier | None = None
     reminder_days: ReminderDays | None = Field(default=None, description="null restores the default")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Model, Request
+from licensing.http.models import Model, Request, unchanged
 from licensing.partners.api import Email, Name, Percent
 from licensing.store.table import DistributorItem, PartnerItem
 
@@ -30,10 +30,10 @@ class DistributorCreate(Request):
 class DistributorUpdate(Request):
     """Only the fields present change; `support_url: null` removes it."""
 
-    name: Name | None = None
-    email: Email | None = None
+    name: Name = unchanged()
+    email: Email = unchanged()
     support_url: HttpsUrl | None = None
-    discount_percent: Percent | None = None
+    discount_percent: Percent = unchanged()
 
 
 class DistributorOut(Model):

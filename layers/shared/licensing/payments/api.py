@@ -2,14 +2,14 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
-from licensing.http.models import Identifier, Model
+from licensing.http.models import Identifier, Integer, Model
 
 
 class PaymentData(Model):
     order_id: Identifier
-    amount: Annotated[int, Field(strict=True, ge=0)]
+    amount: Annotated[int, Integer(ge=0)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     payment_id: Identifier | None = None
 

@@ -4,12 +4,12 @@ the API. A renewal order is answered as an order (`licensing.orders.api`)."""
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from licensing.core.clock import iso
 from licensing.core.money import Money
-from licensing.http.models import Count, Model, Request
-from licensing.licenses.api import LicenseOut, license_out
+from licensing.http.models import Integer, Model, Request
+from licensing.licenses.api import LicenseKeyInput, LicenseOut, license_out
 
 if TYPE_CHECKING:
     from licensing.renewals.options import RenewalOptions, Term
@@ -46,14 +46,14 @@ class RenewalOptionsOut(Model):
 
 
 class RenewRequest(Request):
-    years: Annotated[Count, Field(ge=1, le=100)]
+    years: Annotated[int, Integer(ge=1, le=100)]
     migrate_to: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
 
 
 class CouponRenewRequest(Request):
     """Without `coupon_key` the soonest-deadline matching coupon without a note is used."""
 
-    coupon_key: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    coupon_key: LicenseKeyInput | None = None
 
 
 class CouponRenewalOut(Model):
