@@ -148,3 +148,11 @@ class Model(BaseModel):
 
 class Request(Model):
     model_config = ConfigDict(extra="forbid")
+
+
+# An https:// address whose host is a DNS name (labels of letters, digits and inner hyphens), an optional
+# port, then any path, query or fragment without white space.
+HTTPS_URL_PATTERN = (
+    r"^https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
+    r"(:[0-9]{1,5})?([/?#][^\s]*)?$"
+)

@@ -101,7 +101,11 @@ class LicenseFilters(Model):
     """The query parameters that select and order licenses, for the list and its CSV export alike."""
 
     status: Annotated[
-        str | None, Field(pattern=comma_list_pattern(STATUSES), description="comma list of statuses")
+        str | None,
+        Field(
+            pattern=comma_list_pattern(STATUSES),
+            description="comma list of statuses; with `view`, only that view's (else 400)",
+        ),
     ] = None
     view: Annotated[
         str | None,

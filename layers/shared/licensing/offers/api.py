@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from licensing.core.clock import MOMENT_PATTERN, iso, parse_moment
 from licensing.core.money import Money
-from licensing.http.models import Hundredths, Identifier, Integer, Model, Request, Text
+from licensing.http.models import HTTPS_URL_PATTERN, Hundredths, Identifier, Integer, Model, Request, Text
 from licensing.offers import rules
 from licensing.store.table import DiscountRequestItem, OfferItem
 
@@ -72,9 +72,7 @@ class DiscountRejection(Request):
 class DiscountRequestCreate(Request):
     customer_name: Annotated[str, Text(200, required=True)]
     kind: Kind
-    evidence_url: (
-        Annotated[str, StringConstraints(max_length=2000, pattern=r"^https://[^\s/]+\.[^\s]+$")] | None
-    ) = None
+    evidence_url: Annotated[str, StringConstraints(max_length=2000, pattern=HTTPS_URL_PATTERN)] | None = None
     details: Annotated[str, Text(2000, required=True)]
 
 

@@ -7,13 +7,13 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from licensing.core.clock import iso
-from licensing.http.models import Model, Request, unchanged
+from licensing.http.models import HTTPS_URL_PATTERN, Model, Request, unchanged
 from licensing.partners.api import Email, Name, Percent
 from licensing.store.table import DistributorItem, PartnerItem
 
 HttpsUrl = Annotated[
     str,
-    StringConstraints(max_length=500, pattern=r"^https://[^\s/?#]+\.[^\s/?#]+(/[^\s]*)?$"),
+    StringConstraints(max_length=500, pattern=HTTPS_URL_PATTERN),
     Field(description="an https:// address, e.g. https://support.example.com/partners"),
 ]
 
