@@ -8,7 +8,8 @@ from licensing.access import api_keys
 from licensing.access.api import ApiKeyCreate, ApiKeyCreated, api_key_created
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor, VersionConflict
-from licensing.http.contract import DISTRIBUTORS, Cursor, PageSize, operation
+from licensing.http.contract import DISTRIBUTORS, operation
+from licensing.http.params import Cursor, PageSize
 from licensing.partners import distributors
 from licensing.partners.distributor_api import (
     DistributorCreate,

@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import OFFERS, Cursor, PageSize, operation
+from licensing.http.contract import OFFERS, operation
 from licensing.http.models import Identifier
+from licensing.http.params import Cursor, PageSize
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (
     DiscountApproval,

@@ -11,7 +11,8 @@ from licensing.catalog.api import CatalogOut, QuoteOut, QuoteRequest, catalog_ou
 from licensing.catalog.catalog import load_catalog
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import CATALOG, IDEMPOTENCY_KEY, ORDERS, Cursor, PageSize, operation
+from licensing.http.contract import CATALOG, IDEMPOTENCY_KEY, ORDERS, operation
+from licensing.http.params import Cursor, PageSize
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import checkout, history

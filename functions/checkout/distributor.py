@@ -10,7 +10,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import DISTRIBUTORS, IDEMPOTENCY_KEY, Cursor, PageSize, operation
+from licensing.http.contract import DISTRIBUTORS, IDEMPOTENCY_KEY, operation
+from licensing.http.params import Cursor, PageSize
 from licensing.http.resolver import idempotency_key, principal
 from licensing.infra.observability import metrics
 from licensing.orders import on_behalf

@@ -6,7 +6,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from licensing.catalog.errors import InvalidDevices, InvalidTerm, UnknownProduct
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import IDEMPOTENCY_KEY, OFFERS, Cursor, PageSize, operation
+from licensing.http.contract import IDEMPOTENCY_KEY, OFFERS, operation
+from licensing.http.params import Cursor, PageSize
 from licensing.http.resolver import idempotency_key, principal
 from licensing.offers import discount_requests, manage
 from licensing.offers.api import (

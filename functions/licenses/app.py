@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from licensing.catalog.errors import InvalidDevices
 from licensing.core import clock
 from licensing.core.errors import InvalidCursor
-from licensing.http.contract import IF_MATCH, LICENSES, Cursor, PageSize, operation
+from licensing.http.contract import IF_MATCH, LICENSES, operation
+from licensing.http.params import Cursor, PageSize
 from licensing.http.resolver import api_handler, create_app, if_match, principal
 from licensing.licenses import listing, management, subscriptions
 from licensing.licenses.api import (

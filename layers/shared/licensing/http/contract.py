@@ -13,11 +13,8 @@ authorizer, 400 for a malformed request, 405, 429 and 500. Nothing here runs per
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
-from licensing.core import cursors
 from licensing.core.errors import (
     Conflict,
     DomainError,
@@ -80,17 +77,6 @@ IF_MATCH = Header(
     },
     (InvalidIfMatch, VersionConflict),
 )
-# The paging parameters of every list.
-PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page")]
-Cursor = Annotated[
-    str | None,
-    # The format is documented, not validated here: any cursor the list cannot use is INVALID_CURSOR.
-    Query(
-        max_length=2048,
-        json_schema_extra={"pattern": cursors.PATTERN},
-        description="The `next_cursor` of the previous page, as it was given",
-    ),
-]
 CSV_RESPONSE = {"text/csv": {"schema": {"type": "string"}}}
 
 
