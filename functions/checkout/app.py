@@ -20,13 +20,11 @@ from licensing.orders.api import (
     OrderOut,
     OrderPage,
     OrderRequest,
-    OrderSearch,
-    OrderStatuses,
-    OrderTypes,
     order_out,
     placed_order_out,
 )
 from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
+from licensing.orders.filters import OrderSearch, OrderStatuses, OrderTypes
 from licensing.partners import service as partners
 from licensing.store.table import PartnerItem
 

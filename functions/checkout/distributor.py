@@ -19,13 +19,11 @@ from licensing.orders.api import (
     OrderOut,
     OrderPage,
     OrderRequest,
-    OrderSearch,
-    OrderStatuses,
-    OrderTypes,
     order_out,
     placed_order_out,
 )
 from licensing.orders.errors import ORDER_ERRORS, OrderNotFound
+from licensing.orders.filters import OrderSearch, OrderStatuses, OrderTypes
 from licensing.partners import distributors
 from licensing.partners.distributor_api import DistributorPartnerPage, distributor_partner_out
 from licensing.partners.errors import DistributorNotFound, PartnerNotFound, PlanNotAvailable

@@ -20,9 +20,7 @@ from licensing.licenses.api import (
     GroupOut,
     HistoryPage,
     LicenseEdit,
-    LicenseFilters,
     LicenseListOut,
-    LicenseListQuery,
     LicenseOut,
     history_out,
     license_out,
@@ -36,6 +34,7 @@ from licensing.licenses.errors import (
     NotSuspended,
     OwnedByAnotherPartner,
 )
+from licensing.licenses.filters import LicenseFilters, LicenseListQuery
 from licensing.store.table import LicenseItem
 
 app = create_app()

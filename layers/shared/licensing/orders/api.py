@@ -3,15 +3,11 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from licensing.billing.api import StatementOut, statement_out
 from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
 from licensing.core.clock import iso
 from licensing.core.money import Money
-from licensing.core.search import MAX_QUERY, QUERY_PATTERN, comma_list_pattern
 from licensing.http.models import Model, Text
-from licensing.orders import history
 from licensing.orders.plans import ANNUAL, MONTHLY
 from licensing.orders.status import OrderStatus
 from licensing.orders.usage import licenses_unused, licenses_used
@@ -129,21 +125,3 @@ def placed_order_out(order: OrderItem, now: datetime) -> OrderOut:
     if order.status == OrderStatus.FULFILLING:
         body = body.model_copy(update={"status": OrderStatus.FULFILLED.value})
     return body
-
-
-# The filters of the order lists (a partner's and a distributor's), as the routes take them.
-OrderTypes = Annotated[
-    str | None, Query(pattern=comma_list_pattern(history.TYPES), description="comma list of order types")
-]
-OrderStatuses = Annotated[
-    str | None,
-    Query(pattern=comma_list_pattern(history.STATUSES), description="comma list of order statuses"),
-]
-OrderSearch = Annotated[
-    str | None,
-    Query(
-        max_length=MAX_QUERY,
-        pattern=QUERY_PATTERN,
-        description="wildcards * and ?: order id, customer reference, keys",
-    ),
-]
