@@ -86,7 +86,7 @@ def _module_of(function: Mapping[str, Any]) -> str:
     return f"functions.{folder}.{handler}"
 
 
-def _pattern(resource: str) -> re.Pattern[str]:
+def resource_pattern(resource: str) -> re.Pattern[str]:
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(resource))
     return re.compile(regex)
 
@@ -117,7 +117,7 @@ def load_routes(template: Mapping[str, Any]) -> tuple[list[Route], str | None, d
                     resource=props["Path"],
                     module=_module_of(function),
                     authorized=bool(authorizer) and authorizer != "NONE",
-                    pattern=_pattern(props["Path"]),
+                    pattern=resource_pattern(props["Path"]),
                 )
             )
     # Like API Gateway: static paths win, and a method of its own wins over a resource's ANY.

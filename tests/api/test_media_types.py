@@ -17,6 +17,7 @@ from tests.support.table import snapshot
         "application/octet-stream",
         "multipart/form-data",
         "application/x-www-form-urlencoded",
+        "application/merge-patch+json",
     ],
 )
 def test_a_non_json_body_is_415_and_writes_nothing(partner: Partner, media_type: str) -> None:

@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from devtools.gateway import HttpResponse
+from devtools.gateway import HttpResponse, resource_pattern
 from tests.support.paths import REPO_ROOT
 
 PROBLEM_CONTENT = "application/problem+json"
@@ -19,8 +19,7 @@ PROBLEM_CONTENT = "application/problem+json"
 def _paths() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
     document = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text())
     found = [
-        (re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))), template, methods)
-        for template, methods in document["paths"].items()
+        (resource_pattern(template), template, methods) for template, methods in document["paths"].items()
     ]
     return sorted(found, key=lambda entry: entry[1].count("{"))  # static paths win, as in API Gateway
 

@@ -33,13 +33,20 @@ def result(status: int, body: Any, content_type: str = "application/json") -> di
     return {"statusCode": status, "headers": {"Content-Type": content_type}, "body": json.dumps(body)}
 
 
+def refused(event: Mapping[str, Any], error: DomainError) -> dict[str, Any]:
+    """The problem answer for a domain error, logged as a refusal."""
+    logger.info("Request refused", extra={"code": error.code, "status": error.status})
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    return result(error.status, problem_for(error, request_id), CONTENT_TYPE)
+
+
 def method_not_allowed(event: Mapping[str, Any], allowed: list[str]) -> dict[str, Any]:
     """405 with `Allow`: API Gateway sent a method the resource does not have (its ANY route)."""
-    refusal = MethodNotAllowed(f"{event.get('httpMethod')} is not allowed here; use {', '.join(allowed)}.")
-    request_id = (event.get("requestContext") or {}).get("requestId")
-    logger.info("Request refused", extra={"code": refusal.code, "status": refusal.status})
-    answered = result(refusal.status, problem_for(refusal, request_id), CONTENT_TYPE)
-    answered["headers"]["Allow"] = ", ".join(allowed)
+    methods = ", ".join(allowed)
+    answered = refused(
+        event, MethodNotAllowed(f"{event.get('httpMethod')} is not allowed here; use {methods}.")
+    )
+    answered["headers"]["Allow"] = methods
     return answered
 
 
@@ -48,17 +55,9 @@ def unsupported_media_type(event: Mapping[str, Any]) -> dict[str, Any] | None:
     and Powertools would otherwise try to parse forms (a multipart body without a boundary is a 500)."""
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     media_type = str(headers.get("content-type") or "").split(";")[0].strip().lower()
-    if (
-        not event.get("body")
-        or not media_type
-        or media_type == "application/json"
-        or media_type.endswith("+json")
-    ):
+    if not event.get("body") or not media_type or media_type == "application/json":
         return None
-    refusal = UnsupportedMediaType(f"Send the body as application/json, not {media_type[:100]}.")
-    request_id = (event.get("requestContext") or {}).get("requestId")
-    logger.info("Request refused", extra={"code": refusal.code, "status": refusal.status})
-    return result(refusal.status, problem_for(refusal, request_id), CONTENT_TYPE)
+    return refused(event, UnsupportedMediaType(f"Send the body as application/json, not {media_type[:100]}."))
 
 
 def respond(event: dict[str, Any], answer: Callable[[], Any], method: str = "POST") -> dict[str, Any]:
@@ -66,13 +65,12 @@ def respond(event: dict[str, Any], answer: Callable[[], Any], method: str = "POS
     route has one `method`; API Gateway sends it any other (ANY), which is 405 with `Allow`."""
     if event.get("httpMethod") != method:
         return method_not_allowed(event, [method])
-    request_id = (event.get("requestContext") or {}).get("requestId")
     try:
         return result(200, answer())
     except DomainError as error:
-        logger.info("Request refused", extra={"code": error.code, "status": error.status})
-        return result(error.status, problem_for(error, request_id), CONTENT_TYPE)
+        return refused(event, error)
     except Exception:
         logger.exception("Unhandled error")
         internal = InternalError("An unexpected error occurred; it has been logged.")
+        request_id = (event.get("requestContext") or {}).get("requestId")
         return result(internal.status, problem_for(internal, request_id), CONTENT_TYPE)
