@@ -173,8 +173,8 @@ def _check(summary: sweeper.Summary, published: bus.RecordingPublisher, due: dic
     kinds = set(summary.published)
     if digested != sorted(due) or partners != set(due.values()) or kinds != {REMINDER, DIGEST}:
         raise BenchError(f"unexpected events published: {summary.as_json()}")
-    if sweeps.outbox():
-        raise BenchError("the sweep left notices in its outbox")
+    if sweeps.waiting_lines():
+        raise BenchError("the sweep left digest lines without their digest")
 
 
 def _scan_everything() -> int:

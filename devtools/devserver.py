@@ -4,7 +4,10 @@ It listens on 127.0.0.1:$PORT (default 3000), turns every HTTP request into the 
 deployed API would send (`devtools.gateway.LocalGateway`: the routes, the REQUEST authorizer and the
 gateway responses of template.yaml) and calls the real handlers. DynamoDB is an embedded moto server
 started here, unless `AWS_ENDPOINT_URL_DYNAMODB` (or `DYNAMODB_ENDPOINT_URL`) points at another
-endpoint, e.g. DynamoDB Local. Domain events are recorded in memory instead of going to EventBridge.
+endpoint, e.g. DynamoDB Local. Domain events travel as in AWS: each change writes them to the table's
+outbox, and after every request the table's stream is played into the outbox relay function
+(`devtools.streams`, Lambda's event source mapping), which delivers them to a bus recorded in memory
+instead of EventBridge.
 
 On start it creates the table, seeds a demo partner with an API key and prints a banner with the keys
 and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, are served here:
@@ -12,10 +15,11 @@ and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, 
 - `POST /dev/pay/{order_id}`: sign a `payment.succeeded` event for the order's total (optional query
   `type=payment.failed|payment.refunded`, `amount=<minor units>`) and send it to the payment webhook
   through the gateway; the answer is the webhook's answer.
-- `GET /dev/events`: the domain events recorded so far. They also reach the functions subscribed to the
+- `GET /dev/events`: the domain events delivered so far. They also reach the functions subscribed to the
   bus in template.yaml (the notifier), which writes the e-mails it would send to `.dev-outbox/`.
 - `POST /dev/sweep` `{"now": "<ISO 8601>"}`: run the sweeper with a scheduled event at that moment (the
-  current time without a body) and answer its summary: what it visited and published, per kind.
+  current time without a body) and answer its summary: what it visited and published, per kind. A moment
+  on a day before the sweeper's checkpoint visits nothing, and the answer's `skipped` says why.
 - `POST /dev/bill` `{"month": "YYYY-MM"}`: run the monthly billing run with the scheduled event of the
   1st of the following month at 02:00 UTC (even when that is ahead of the clock) and answer its summary:
   the statements written, the partners visited, the total per currency, whether it completed.
@@ -53,6 +57,7 @@ from devtools.gateway import HttpResponse, LocalGateway
 
 if TYPE_CHECKING:
     from devtools.motoserver import MotoServer
+    from devtools.streams import StreamMapping
     from licensing.core.errors import DomainError
     from licensing.infra.bus import RecordingPublisher
 
@@ -177,6 +182,7 @@ class DevServer:
         self.table_name = ""
         self.gateway: LocalGateway | None = None
         self.recorder: RecordingPublisher | None = None
+        self.stream: StreamMapping | None = None
         self.seeded: Seeded | None = None
         self.httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -190,12 +196,15 @@ class DevServer:
         try:
             self._start_dynamodb()
             from devtools.local_bus import LocalBus
+            from devtools.streams import RELAY_MODULE, StreamMapping
             from licensing.infra import bus
 
             self.gateway = LocalGateway()
             self.recorder = LocalBus(self.gateway.handler)
             bus.set_publisher(self.recorder)
+            self.stream = StreamMapping(self.gateway.handler(RELAY_MODULE), table_name=self.table_name)
             self.seeded = self._seed()
+            self.stream.drain()
             self.httpd = ThreadingHTTPServer((self.host, self.port), _handler_class(self))
             self.httpd.daemon_threads = True
             self.port = self.httpd.server_address[1]
@@ -314,9 +323,19 @@ class DevServer:
         if is_docs_path(path):
             return self.docs.respond(method, path)  # static files: no need to wait for the lock
         with self._lock:
-            if path == "/dev" or path.startswith("/dev/"):
-                return self._dev_route(method, path, query, body)
-            return _started(self.gateway).request(method, path, headers=headers, query=query, body=body)
+            try:
+                if path == "/dev" or path.startswith("/dev/"):
+                    return self._dev_route(method, path, query, body)
+                return _started(self.gateway).request(method, path, headers=headers, query=query, body=body)
+            finally:
+                self._deliver_events()
+
+    def _deliver_events(self) -> None:
+        """Play the table's stream into the outbox relay, as Lambda's event source mapping would."""
+        try:
+            _started(self.stream).drain()
+        except Exception:  # a delivery problem must not fail the request that committed the change
+            logging.getLogger(__name__).exception("Delivering the outbox failed; the next request retries")
 
     def _dev_route(
         self, method: str, path: str, query: dict[str, list[str]], body: str | bytes | None

@@ -55,12 +55,15 @@ def _table_properties(template_path: Path) -> dict[str, Any]:
 def table_definition(template_path: str | Path | None = None) -> dict[str, Any]:
     """Return the `create_table` arguments for the `Table` resource, without `TableName`.
 
-    The caller adds `TableName`. Only the keys, attribute definitions, GSIs and billing mode are
+    The caller adds `TableName`. The keys, attribute definitions, GSIs, billing mode and the stream are
     taken: the rest (TTL, PITR, SSE, deletion protection) is not part of `create_table`.
     """
     path = Path(template_path) if template_path is not None else TEMPLATE_PATH
     properties = _table_properties(path.resolve())
-    return {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
+    definition = {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
+    if stream := properties.get("StreamSpecification"):  # CloudFormation's form lacks the API's flag
+        definition["StreamSpecification"] = {"StreamEnabled": True, **stream}
+    return definition
 
 
 def ttl_attribute(template_path: str | Path | None = None) -> str | None:

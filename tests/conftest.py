@@ -28,6 +28,7 @@ from licensing.core import clock
 from licensing.infra import bus
 from licensing.store.table import reset_connections
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.events import DeliveredEvents
 from tests.support.fuzz_report import pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
 
 
@@ -52,15 +53,16 @@ def aws() -> Iterator[None]:
 
 
 @pytest.fixture
-def recorded_events() -> Iterator[bus.RecordingPublisher]:
-    recorder = bus.RecordingPublisher()
+def recorded_events() -> Iterator[DeliveredEvents]:
+    """The events delivered so far: reading them plays the table's stream into the outbox relay."""
+    recorder = DeliveredEvents()
     bus.set_publisher(recorder)
     yield recorder
     bus.set_publisher(None)
 
 
 @pytest.fixture
-def api(aws: None, recorded_events: bus.RecordingPublisher, gateway: LocalGateway) -> Api:
+def api(aws: None, recorded_events: DeliveredEvents, gateway: LocalGateway) -> Api:
     return Api(gateway)
 
 
@@ -138,7 +140,7 @@ def moto_server() -> Iterator[str]:
 @pytest.fixture
 def server_api(
     moto_server: str,
-    recorded_events: bus.RecordingPublisher,
+    recorded_events: DeliveredEvents,
     gateway: LocalGateway,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Api]:

@@ -33,7 +33,7 @@ from licensing.infra.bus import RecordingPublisher
 from licensing.licenses.index import DUE_SHARDS
 from licensing.licenses.keys import generate_key
 from licensing.store.table import BaseItem, LicenseItem, SweepNoticeItem, SweepStateItem
-from licensing.sweeper import outbox
+from licensing.sweeper import notices
 from licensing.sweeper import repository as sweeps
 from licensing.sweeper import run as sweeper
 from licensing.sweeper.rules import REMINDER, Owed
@@ -512,39 +512,43 @@ def test_a_first_run_after_expiry_records_the_expiry_without_stale_reminders(
 
 
 def test_a_crash_mid_run_then_a_rerun_sends_every_due_notice_exactly_once(
-    shop: Shop, partner: Partner, other: Partner, sweep, monkeypatch
+    shop: Shop, partner: Partner, other: Partner, sweep, monkeypatch, recorded_events: RecordingPublisher
 ) -> None:
     mine = shop.licenses(partner, 5)
     theirs = shop.licenses(other, 3)
     first_look_then_quiet_until_the_30_day_threshold(sweep)
     monkeypatch.setattr(sweeper, "_visit", crash_after(3, sweeper._visit))
 
+    before = len(recorded_events.events)
     with pytest.raises(RuntimeError, match="died mid-run"):
         sweep(run_at(30))
 
-    assert len(sweeps.outbox()) == 3  # what it recorded before dying waits to be published
+    crashed = recorded_events.events[before:]  # the three visits committed their own reminders
+    assert len(reminders(crashed)) == 3 and of_type(crashed, "PartnerRenewalDigest") == []
+    assert len(sweeps.waiting_lines()) == 3  # their digest lines wait for the next run
     assert lock_state().lock_owner is None  # the lock went with the crash: the rerun is not blocked
     monkeypatch.undo()
     rerun = sweep(run_at(30))
 
     assert rerun.summary["skipped"] is None and rerun.summary["complete"] is True
-    assert reminders(rerun.events) == sorted((key, 30) for key in [*mine, *theirs])
+    assert reminders([*crashed, *rerun.events]) == sorted((key, 30) for key in [*mine, *theirs])
     assert digested_keys(rerun.events) == sorted([*mine, *theirs])
-    assert len({e.event_id for e in rerun.events}) == len(rerun.events)
+    assert len({e.event_id for e in [*crashed, *rerun.events]}) == len(crashed) + len(rerun.events)
     for event in of_type(rerun.events, "PartnerRenewalDigest"):
         owner = mine if event.detail["partner_id"] == partner.id else theirs
         assert set(event.detail["license_keys"]) <= set(owner)
-    assert sweeps.outbox() == []
+    assert sweeps.waiting_lines() == []
     assert sweep(run_at(30)).events == []
 
 
-def test_events_published_but_not_cleared_before_a_crash_come_again_with_the_same_ids(
+def test_a_crash_after_the_visits_leaves_the_digest_to_the_next_run_with_its_lines(
     shop: Shop, partner: Partner, sweep, monkeypatch, recorded_events: RecordingPublisher
 ) -> None:
-    """EventBridge is at-least-once anyway: a notice published twice keeps its id, so consumers dedupe."""
+    """A run that dies after its visits, before its digests: the reminders went out with the visits, and
+    the next run (whatever else it finds) sends the digest of exactly those licenses, once."""
     keys = shop.licenses(partner, 3)
     first_look_then_quiet_until_the_30_day_threshold(sweep)
-    monkeypatch.setattr(sweeps, "clear", crash_after(0, sweeps.clear))  # dies right after publishing
+    monkeypatch.setattr(notices, "announce", crash_after(0, notices.announce))
     before = len(recorded_events.events)
 
     with pytest.raises(RuntimeError, match="died mid-run"):
@@ -552,10 +556,12 @@ def test_events_published_but_not_cleared_before_a_crash_come_again_with_the_sam
 
     first = recorded_events.events[before:]
     assert reminders(first) == sorted((key, 30) for key in keys)
+    assert of_type(first, "PartnerRenewalDigest") == []
     monkeypatch.undo()
-    again = sweep(run_at(30))
-    assert sorted(e.event_id for e in again.events) == sorted(e.event_id for e in first)
-    assert sweep(run_at(30)).events == []
+    again = sweep(run_at(30) + timedelta(hours=1))
+    assert reminders(again.events) == []
+    assert digests(again.events) == {partner.id: sorted(keys)}
+    assert sweep(run_at(30) + timedelta(hours=2)).events == []
 
 
 def test_a_license_that_kept_changing_during_its_visit_is_visited_by_a_later_run(
@@ -735,8 +741,8 @@ def test_a_run_visits_only_the_due_licenses_not_the_whole_table(
     assert run.summary["visited"] == 3
     assert reminders(run.events) == sorted((key, 30) for key in due)
     assert "Scan" not in ddb_calls.calls
-    # one due bucket per shard, and the outbox before and after
-    assert ddb_calls.calls.count("Query") == DUE_SHARDS + 2
+    # one due bucket per shard, and the digest lines an earlier run may have left
+    assert ddb_calls.calls.count("Query") == DUE_SHARDS + 1
 
 
 class EventBridgeLimits(RecordingPublisher):
@@ -770,13 +776,13 @@ def test_a_partner_with_a_thousand_licenses_due_at_once_does_not_block_the_outbo
     first_look_then_quiet_until_the_30_day_threshold(sweep)
     now = run_at(30)
     big = [generate_key() for _ in range(1200)]
-    with SweepNoticeItem.batch_write() as batch:  # what visiting them recorded, as the sweeper records it
+    with SweepNoticeItem.batch_write() as batch:  # the lines a run that died before its digests left
         for key in big:
             license = LicenseItem(
                 f"LICENSE#{key}", "LICENSE", key=key, partner_id=partner.id, product="business", devices=5,
                 workspace_id=str(uuid.uuid4()), customer_ref=f"it-{key[:5].lower()}@customer.example",
             )  # fmt: skip
-            batch.save(outbox.notice(license, Owed(REMINDER, 30), EXPIRY, now))
+            batch.save(notices.line(license, Owed(REMINDER, 30), EXPIRY, now))
     limits = EventBridgeLimits()
     bus.set_publisher(limits)
 
@@ -784,9 +790,9 @@ def test_a_partner_with_a_thousand_licenses_due_at_once_does_not_block_the_outbo
 
     assert limits.refused_sizes == []
     assert run.summary["complete"] is True
-    assert reminders(limits.events) == sorted((key, 30) for key in [*big, small])
+    assert reminders(limits.events) == [(small, 30)]  # the others' went out with their visits
     assert digested_keys(limits.events) == sorted([*big, small])
-    assert sweeps.outbox() == []
+    assert sweeps.waiting_lines() == []
 
 
 # ------------------------------------------------------------------------------------------ bad events
@@ -812,3 +818,20 @@ def test_an_event_without_a_valid_time_is_refused_and_nothing_is_written(
 
     assert table_snapshot() == before
     assert len(recorded_events.events) == published
+
+
+def test_a_run_before_the_checkpoint_says_that_window_was_swept_already(
+    shop: Shop, partner: Partner, sweep
+) -> None:
+    shop.licenses(partner, 2)
+    sweeper_ran_until(THIRTY_DAY)
+
+    replay = sweep(run_at(45))  # two weeks before the day the checkpoint stands at
+
+    assert replay.events == []
+    assert replay.summary["visited"] == 0
+    assert replay.summary["skipped"] == (
+        f"{iso(run_at(45))} is before the sweeper's checkpoint ({THIRTY_DAY}): that window was swept "
+        "already, so nothing was visited"
+    )
+    assert lock_state().swept_until == THIRTY_DAY and lock_state().lock_owner is None

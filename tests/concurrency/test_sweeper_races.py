@@ -92,4 +92,4 @@ def test_runs_overlapping_past_the_lock_still_record_each_notice_once_under_one_
     assert sum(s.visited for s in summaries) >= 20
     by_id = {e.event_id: e for e in of_type(recorded_events.events, "RenewalReminderDue")}
     assert reminders(by_id.values()) == sorted((key, 30) for key in keys)
-    assert sweeps.outbox() == []
+    assert sweeps.waiting_lines() == []

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from devtools.events_doc import build
 from devtools.gateway import LambdaContext, LocalGateway
-from licensing.contracts.base import DomainEvent
 from licensing.contracts.events import (
     EVENT_DETAILS,
     EVENTS,
@@ -27,6 +26,7 @@ from licensing.contracts.events import (
 )
 from licensing.core.clock import iso
 from licensing.infra.bus import RecordingPublisher
+from licensing.store.transactions import Transaction
 from tests.support.billing import scheduled
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.environment import ADMIN_KEY
@@ -134,14 +134,14 @@ def test_the_events_a_full_flow_publishes_match_their_schemas(
 ) -> None:
     serving = _serving_function(monkeypatch, gateway)
     published_by: dict[str, set[str]] = defaultdict(set)
-    record = recorded_events.publish
+    emit = Transaction.emit
 
-    def publish(events: list[DomainEvent]) -> list[str]:
-        for event in events:
-            published_by[event.detail_type].add(serving[-1] if serving else "(outside a function)")
-        return record(events)
+    def emitting(tx: Transaction, *details: EventDetail) -> Transaction:  # who writes it to the outbox
+        for detail in details:
+            published_by[type(detail).__name__].add(serving[-1] if serving else "(outside a function)")
+        return emit(tx, *details)
 
-    monkeypatch.setattr(recorded_events, "publish", publish)
+    monkeypatch.setattr(Transaction, "emit", emitting)
     client = api.with_key(None)
 
     def ok(response: Any, status: int = 200) -> Any:

@@ -7,9 +7,8 @@ with usage gets one `monthly_statement` order, written in one transaction with a
 month that must not exist yet: a rerun, a resumed run or a concurrent run writes nothing new. The
 checkpoint (the last partner done, in GSI5 order) moves every few partners and when the run stops
 before Lambda's time runs out (`complete: false`), so the next invocation continues where it stopped;
-a crash only repeats the reads since the last checkpoint. A statement already claimed has its event
-published again (its id is stable, so the notifier e-mails once): a run that stopped between writing a
-statement and publishing it loses nothing.
+a crash only repeats the reads since the last checkpoint. A statement's event is written to the outbox
+in the statement's own transaction, so a statement is never issued unannounced, nor announced twice.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from licensing.catalog.catalog import load_catalog
 from licensing.contracts.billing import MonthlyStatementIssued
 from licensing.core.clock import iso
 from licensing.core.money import Money
-from licensing.infra.bus import publish
 from licensing.infra.observability import logger
 from licensing.store.transactions import Transaction
 
@@ -102,11 +100,9 @@ def _bill(partner: MonthlyPartner, month: Month, now: datetime, summary: Summary
         summary.without_usage += 1
         return 0
     order = statement_order(partner.id, month, found, catalog_version=catalog.version, now=now)
-    tx = Transaction()
+    tx = Transaction().emit(issued(partner.id, month, found))
     repository.add_statement(tx, order, now)
-    failed = tx.commit(CLAIM, ORDER)
-    publish(issued(partner.id, month, found))
-    if failed:
+    if tx.commit(CLAIM, ORDER):
         summary.already_issued += 1
         return 0
     summary.statements += 1

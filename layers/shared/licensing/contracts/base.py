@@ -5,7 +5,8 @@ lists them all.
 
 EventBridge delivers `{"event_id": ..., **detail}` as the event's `detail`; each model describes that
 whole object, `event_id` included. The docstring of a model is its one-line description, `published_by`
-names the functions that publish it, and `event_id_format` says what its stable id is made of.
+names the functions that write it to the outbox (in the transaction of their change), and
+`event_id_format` says what its stable id is made of.
 """
 
 import json
@@ -68,7 +69,7 @@ class EventDetail(BaseModel):
     # defer_build: a model is built when first used, so a function pays only for the events it publishes
     model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
-    published_by: ClassVar[tuple[str, ...]]  # the Lambda functions (functions/<name>) that publish it
+    published_by: ClassVar[tuple[str, ...]]  # the functions (functions/<name>) whose changes write it
     event_id_format: ClassVar[str]  # what the stable event_id is made of
 
     event_id: Annotated[

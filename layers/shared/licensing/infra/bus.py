@@ -1,13 +1,16 @@
-"""The EventBridge bus: domain events, published after the state change they describe committed.
+"""The EventBridge bus, which only the outbox relay (`licensing.infra.relay`) sends to: use cases never
+publish, they write their events to the outbox in the transaction of their change
+(`Transaction.emit`).
 
 Events are built from the typed models of `licensing.contracts` (the published schemas) and sent
 here as `DomainEvent` envelopes. Each carries a stable `event_id` (derived from what it is about) so
-consumers can deduplicate EventBridge's at-least-once delivery. The publisher is swappable: the dev
-server and the tests record events in memory instead of calling AWS.
+consumers can deduplicate the at-least-once delivery. The publisher is swappable: the dev server and the
+tests record events in memory instead of calling AWS.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from licensing.infra.observability import logger
 
 if TYPE_CHECKING:
-    from licensing.contracts.base import DomainEvent, EventDetail
+    from licensing.contracts.base import DomainEvent
 
 PUT_EVENTS_BATCH = 10
 PUT_EVENTS_BYTES = 256 * 1024  # EventBridge's limit for one entry and for one PutEvents request
@@ -51,8 +54,9 @@ class EventBridgePublisher:
 
 
 def entry_size(entry: dict[str, Any]) -> int:
-    """An entry's size as EventBridge counts it (the text of its fields)."""
-    return sum(len(str(value).encode()) for value in entry.values())
+    """An entry's size, counted as its JSON in the request: above EventBridge's own count (the text of
+    its fields), so a batch under the limit by this count is under it by EventBridge's too."""
+    return len(json.dumps(entry).encode())
 
 
 def batches(events: Sequence[DomainEvent], bus_name: str) -> list[list[DomainEvent]]:
@@ -96,25 +100,6 @@ def _current() -> Publisher:
     return _publisher
 
 
-def publish(*details: EventDetail) -> None:
-    """Publish after the commit; a failure is logged, never turned into a failed request."""
-    if not details:
-        return
-    events = [detail.as_event() for detail in details]
-    try:
-        _current().publish(events)
-    except Exception:
-        logger.exception("Publishing domain events failed", extra={"events": [e.event_id for e in events]})
-
-
-class NotPublished(Exception):
-    """Some events were not accepted by the bus."""
-
-
-def deliver(details: Sequence[EventDetail]) -> list[DomainEvent]:
-    """Publish, raising NotPublished unless every event was accepted (for callers that keep the events
-    until they are, like the sweeper's outbox); returns the events sent."""
-    events = [detail.as_event() for detail in details]
-    if events and (rejected := _current().publish(events)):
-        raise NotPublished(f"{len(rejected)} events were not accepted: {rejected[:5]}")
-    return events
+def send(events: Sequence[DomainEvent]) -> list[str]:
+    """Send to the bus; returns the ids of the events it did not accept."""
+    return _current().publish(events) if events else []

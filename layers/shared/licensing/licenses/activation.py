@@ -21,7 +21,6 @@ def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: s
     """Start an unused coupon's term for `workspace_id`; False if someone changed the license first."""
     # The event's model (pydantic) loads here, off the lookup's cold path: a first use is rare.
     from licensing.contracts.licenses import LicenseActivated
-    from licensing.infra.bus import publish
     from licensing.orders import repository as order_repo
 
     monthly = license.plan == MONTHLY  # no expiry: billed for use from now, month to month
@@ -46,9 +45,8 @@ def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: s
         activated.expires_at = iso(expires_at)
     if monthly:
         activated.plan = "monthly"
-    if tx.commit(license_repo.LICENSE):
+    if tx.emit(activated).commit(license_repo.LICENSE):
         return False
     license.activated_at, license.expires_at, license.workspace_id = now, expires_at, workspace_id
     license.usage = usage
-    publish(activated)
     return True

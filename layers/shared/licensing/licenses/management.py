@@ -10,7 +10,6 @@ from licensing.core import cursors
 from licensing.core.clock import iso
 from licensing.core.errors import ValidationFailed, VersionConflict
 from licensing.core.ownership import owned_by
-from licensing.infra.bus import publish
 from licensing.licenses import activation
 from licensing.licenses import repository as license_repo
 from licensing.licenses.errors import (
@@ -119,10 +118,9 @@ def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
         partner_id=partner_id,
         claimed_at=iso(now),
     )
-    if tx.commit(license_repo.LICENSE):  # claimed by someone a moment earlier: say by whom
+    if tx.emit(claimed).commit(license_repo.LICENSE):  # claimed by someone a moment earlier: say by whom
         return claim(partner_id, raw_key, now)
     license.partner_id = partner_id
-    publish(claimed)
     return license
 
 

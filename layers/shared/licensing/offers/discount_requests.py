@@ -11,7 +11,6 @@ from typing import Any, NamedTuple
 from licensing.contracts.offers import DiscountRequested, DiscountRequestRejected
 from licensing.core import cursors
 from licensing.core.ids import new_id
-from licensing.infra.bus import publish
 from licensing.offers import manage, repository
 from licensing.offers.api import DiscountApproval, DiscountRequestCreate, OfferLink, offer_link
 from licensing.offers.errors import DiscountRequestDecided, DiscountRequestNotFound
@@ -53,8 +52,7 @@ def submit(
         tx = Transaction()
         repository.add_request_create(tx, request)
         once.add_record(tx, result={"request": snapshot(request)}, order_id=None, now=now)
-        once.check(tx.commit(RECORD))
-        publish(
+        tx.emit(
             DiscountRequested(
                 event_id=f"discount-requested:{request.id}",
                 discount_request_id=request.id,
@@ -63,6 +61,7 @@ def submit(
                 kind=body.kind,
             )
         )
+        once.check(tx.commit(RECORD))
         return request
 
     return once.run(attempt, lambda first: restore(DiscountRequestItem, first["request"]), now)
@@ -106,9 +105,8 @@ def approve(request_id: str, terms: DiscountApproval, now: datetime) -> tuple[Di
     tx = Transaction()
     repository.add_offer_create(tx, offer)
     repository.add_decision(tx, request, {"status": "approved", "decided_at": now, "offer_id": offer.id})
-    if tx.commit(repository.REQUEST):
+    if tx.emit(manage.created_event(offer)).commit(repository.REQUEST):
         raise _decided(repository.get_request(request_id, consistent=True) or request)
-    publish(manage.created_event(offer))
     return request, offer
 
 
@@ -117,18 +115,16 @@ def reject(request_id: str, reason: str, now: datetime) -> DiscountRequestItem:
     tx = Transaction()
     changes = {"status": "rejected", "decided_at": now, "rejection_reason": reason}
     repository.add_decision(tx, request, changes)
-    if tx.commit(repository.REQUEST):
-        raise _decided(repository.get_request(request_id, consistent=True) or request)
-    publish(
-        DiscountRequestRejected(
-            event_id=f"discount-request-rejected:{request.id}",
-            discount_request_id=request.id,
-            partner_id=request.partner_id,
-            customer_name=request.customer_name,
-            kind=request.kind,  # type: ignore[arg-type]
-            reason=reason,
-        )
+    rejected = DiscountRequestRejected(
+        event_id=f"discount-request-rejected:{request.id}",
+        discount_request_id=request.id,
+        partner_id=request.partner_id,
+        customer_name=request.customer_name,
+        kind=request.kind,  # type: ignore[arg-type]
+        reason=reason,
     )
+    if tx.emit(rejected).commit(repository.REQUEST):
+        raise _decided(repository.get_request(request_id, consistent=True) or request)
     return request
 
 

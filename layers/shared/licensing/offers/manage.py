@@ -12,7 +12,6 @@ from licensing.core import cursors
 from licensing.core.clock import iso, parse_iso
 from licensing.core.ids import new_id
 from licensing.core.ownership import owned_by
-from licensing.infra.bus import publish
 from licensing.offers import repository, rules
 from licensing.offers.api import OfferTerms, offer_status
 from licensing.offers.errors import OfferNotFound, OfferUsed, OfferWithdrawn, UnknownPartner
@@ -110,9 +109,7 @@ def created_event(offer: OfferItem) -> OfferCreated:
 
 def create(partner_id: str, terms: OfferTerms, *, reason: str, now: datetime) -> OfferItem:
     offer = new_offer(partner_for_offer(partner_id), terms, reason=reason, now=now, discount_request_id=None)
-    repository.create_offer(offer)
-    publish(created_event(offer))
-    return offer
+    return repository.create_offer(offer, created_event(offer))
 
 
 def get(offer_id: str) -> OfferItem:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
@@ -26,6 +26,9 @@ from licensing.core.clock import iso
 from licensing.core.ids import plausible
 from licensing.store.table import DiscountRequestItem, OfferItem
 from licensing.store.transactions import Transaction
+
+if TYPE_CHECKING:
+    from licensing.contracts.base import EventDetail
 
 OFFER_SK = "OFFER"
 REQUEST_SK = "DISCOUNT_REQUEST"
@@ -83,8 +86,8 @@ def add_offer_create(tx: Transaction, offer: OfferItem) -> None:
     tx.put(keyed_offer(offer), condition=OfferItem.PK.does_not_exist(), label=OFFER)
 
 
-def create_offer(offer: OfferItem) -> OfferItem:
-    tx = Transaction()
+def create_offer(offer: OfferItem, created: EventDetail) -> OfferItem:
+    tx = Transaction().emit(created)
     add_offer_create(tx, offer)
     tx.commit()
     return offer

@@ -19,7 +19,6 @@ from licensing.contracts.orders import OrderPlaced
 from licensing.core import clock
 from licensing.core.ids import new_id
 from licensing.core.money import Money
-from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
 from licensing.offers import purchase
 from licensing.offers.repository import OFFER
@@ -167,18 +166,20 @@ def _place(
         order.offer_id = offer.offer.id
         purchase.add_use(tx, offer, order.id, now)
     elif order.plan == MONTHLY:
-        issue = fulfilment.plan(order, now, items_already_in_transaction=2 if once.key else 1)
+        issue = fulfilment.plan(order, now, items_already_in_transaction=3 if once.key else 2)
         order.license_keys, order.status = issue.keys, issue.status_after_first
     order_repo.add_create(tx, order)
     license_repo.add_issues(tx, issue.first if issue else [])
     placed = placed_event(order)
+    if not (issue and issue.rest):
+        tx.emit(placed)  # else with the transaction that finishes the order
     once.add_record(tx, result=placement(order), order_id=order.id, now=now)
     failed = tx.commit(RECORD, OFFER)
     once.check(failed)
     if offer:
         purchase.check_use(failed, offer, now)
-    if not (issue and issue.rest) or fulfilment.write_rest(order.id, issue.rest, now):
-        publish(placed)  # by the one worker that finished the order
+    if issue and issue.rest:
+        fulfilment.write_rest(order.id, issue.rest, now, [placed])
     return order
 
 
@@ -193,8 +194,8 @@ def replayed(first: dict[str, Any], now: datetime) -> OrderItem:
     order = restore(OrderItem, first["order"])
     if order.status == OrderStatus.FULFILLING:
         current = order_repo.get(order.id, consistent=True)
-        if current is not None and fulfilment.resume(current, now):
-            publish(placed_event(order))
+        if current is not None:
+            fulfilment.resume(current, now, [placed_event(order)])
     return order
 
 

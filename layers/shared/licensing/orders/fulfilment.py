@@ -10,8 +10,9 @@ written twice and no order is left half issued.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from licensing.licenses import repository as license_repo
 from licensing.licenses.keys import generate_key
@@ -21,6 +22,9 @@ from licensing.orders import repository as order_repo
 from licensing.orders.status import OrderStatus
 from licensing.store.table import LicenseItem, OrderItem
 from licensing.store.transactions import MAX_ITEMS, chunks, write_each
+
+if TYPE_CHECKING:
+    from licensing.contracts.base import EventDetail
 
 
 class IssuePlan(NamedTuple):
@@ -68,18 +72,21 @@ def plan(order: OrderItem, issued_at: datetime, *, items_already_in_transaction:
     return IssuePlan(keys=keys, first=licenses[:room], rest=licenses[room:])
 
 
-def write_rest(order_id: str, licenses: list[LicenseItem], now: datetime) -> bool:
+def write_rest(
+    order_id: str, licenses: list[LicenseItem], now: datetime, announce: Sequence[EventDetail]
+) -> bool:
     """Write the remaining licenses (one an earlier attempt already wrote fails its condition and is
-    skipped), then mark the order fulfilled. True for the one worker whose update made it fulfilled (it
-    announces the order); False when a concurrent worker got there first."""
+    skipped), then mark the order fulfilled with the events that `announce` it. True for the one worker
+    whose update made it fulfilled; False when a concurrent worker got there first."""
     for chunk in chunks(licenses, MAX_ITEMS):
         write_each(chunk, lambda license: license.key, license_repo.add_issues)
-    return order_repo.mark_fulfilled(order_id, now)
+    return order_repo.mark_fulfilled(order_id, now, announce)
 
 
-def resume(order: OrderItem, now: datetime) -> bool:
+def resume(order: OrderItem, now: datetime, announce: Sequence[EventDetail]) -> bool:
     """Finish an order left `fulfilling` by a worker that stopped half-way; True if this call finished it."""
     if order.status != OrderStatus.FULFILLING:
         return False
     issued_at = order.paid_at or order.created_at
-    return write_rest(order.id, licenses_for(order, list(order.license_keys), issued_at, now), now)
+    keys = list(order.license_keys)
+    return write_rest(order.id, licenses_for(order, keys, issued_at, now), now, announce)

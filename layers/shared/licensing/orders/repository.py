@@ -3,11 +3,11 @@ GSI1 (`GSI1PK=PARTNER#<id>#ORDERS`, `GSI1SK=<created_at>#<id>`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
 from licensing.core.clock import iso
@@ -15,6 +15,9 @@ from licensing.core.ids import plausible
 from licensing.orders.status import PAYABLE, OrderStatus
 from licensing.store.table import BaseItem, OrderItem, OrderUsageItem
 from licensing.store.transactions import Transaction
+
+if TYPE_CHECKING:
+    from licensing.contracts.base import EventDetail
 
 SK = "ORDER"
 USAGE_SK = "USAGE"
@@ -165,15 +168,28 @@ def add_refund(tx: Transaction, order: OrderItem, *, event_id: str, now: datetim
     )
 
 
-def mark_fulfilled(order_id: str, now: datetime) -> bool:
-    """Finish a chunked fulfilment; False when another worker already did."""
-    try:
-        OrderItem(pk(order_id), SK).update(
-            actions=[OrderItem.status.set(OrderStatus.FULFILLED), OrderItem.updated_at.set(now)],
-            condition=OrderItem.status == OrderStatus.FULFILLING,
-        )
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+def announce_refund(order_id: str, refunded: EventDetail, now: datetime) -> bool:
+    """Announce a refund once its keys are revoked; False when another worker already announced it."""
+    tx = Transaction().emit(refunded)
+    tx.update(
+        OrderItem(pk(order_id), SK),
+        [OrderItem.refund_announced_at.set(now)],
+        condition=(OrderItem.status == OrderStatus.REFUNDED) & OrderItem.refund_announced_at.does_not_exist(),
+        label=ORDER,
+        versioned=False,
+    )
+    return not tx.commit(ORDER)
+
+
+def mark_fulfilled(order_id: str, now: datetime, announce: Sequence[EventDetail]) -> bool:
+    """Finish a chunked fulfilment, with the events that announce it; False when another worker already
+    did (its transaction wrote them)."""
+    tx = Transaction().emit(*announce)
+    tx.update(
+        OrderItem(pk(order_id), SK),
+        [OrderItem.status.set(OrderStatus.FULFILLED), OrderItem.updated_at.set(now)],
+        condition=OrderItem.status == OrderStatus.FULFILLING,
+        label=ORDER,
+        versioned=False,
+    )
+    return not tx.commit(ORDER)

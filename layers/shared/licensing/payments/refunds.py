@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing.contracts.payments import OrderRefunded
-from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
 from licensing.orders import repository as order_repo
 from licensing.orders.repository import ORDER
@@ -25,9 +24,7 @@ REVOCATIONS_PER_TRANSACTION = 49  # each is an update and a history entry, plus 
 
 def refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     if order.status == OrderStatus.REFUNDED and order.refund_event_id == event.id:
-        _publish_refunded(
-            order, revoke_unused(order, now)
-        )  # a redelivery: finish what a stopped attempt left
+        _finish(order, now)  # a redelivery: finish what a stopped attempt left
         return DUPLICATE
     if order.status == OrderStatus.FULFILLING:
         raise OrderBusy("The order's keys are still being issued; deliver the refund again shortly.")
@@ -47,14 +44,26 @@ def refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         return DUPLICATE
     if ORDER in failed:
         return ledger.record_only(event, now, NOT_REFUNDABLE)
-    _publish_refunded(order, revoke_unused(order, now))
+    _finish(order, now)
     return REFUNDED
+
+
+def _finish(order: OrderItem, now: datetime) -> None:
+    """Revoke the unused keys, then announce the refund, once, with every key it revoked."""
+    if order.refund_announced_at is None:
+        refunded = OrderRefunded(
+            event_id=f"order-refunded:{order.id}",
+            order_id=order.id,
+            partner_id=order.partner_id,
+            revoked_license_keys=revoke_unused(order, now),
+        )
+        order_repo.announce_refund(order.id, refunded, now)
 
 
 def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
     """Revoke every key of the order that is still unused; keys in use keep working (a renewal's license
     is in use: refunding a renewal leaves its term to the operators). A key that came into use meanwhile
-    fails its condition and is left out."""
+    fails its condition and is left out. Returns the order's revoked keys, an earlier attempt's too."""
     if order.renews_license:
         return []
 
@@ -63,19 +72,9 @@ def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
             license_repo.add_revocation(tx, license, now=now, actor="payment-provider", reason="refund")
         order_repo.add_usage(tx, order.id, revoked=len(licenses))
 
-    candidates = license_repo.unused(license_repo.get_many(list(order.license_keys)))
-    revoked: list[str] = []
+    licenses = license_repo.get_many(list(order.license_keys))
+    candidates = license_repo.unused(licenses)
+    revoked = [license.key for license in licenses if license.revoked_at is not None]
     for chunk in chunks(candidates, REVOCATIONS_PER_TRANSACTION):
         revoked += [license.key for license in write_each(chunk, lambda license: license.key, add)]
-    return revoked
-
-
-def _publish_refunded(order: OrderItem, revoked: list[str]) -> None:
-    publish(
-        OrderRefunded(
-            event_id=f"order-refunded:{order.id}",
-            order_id=order.id,
-            partner_id=order.partner_id,
-            revoked_license_keys=revoked,
-        )
-    )
+    return sorted(revoked)

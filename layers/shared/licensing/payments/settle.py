@@ -9,7 +9,6 @@ from datetime import datetime
 from licensing.billing.statements import MONTHLY_STATEMENT
 from licensing.contracts.payments import LicensesIssued, OrderPaid, PaymentFailed, PaymentMismatch
 from licensing.core.money import Money
-from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
 from licensing.licenses.errors import LicenseNotFound
 from licensing.orders import fulfilment
@@ -42,7 +41,9 @@ def succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
     if order.type == MONTHLY_STATEMENT:
         return _statement_paid(event, order, now)
 
-    issue = fulfilment.plan(order, now, items_already_in_transaction=2)
+    # Beside the keys: the payment's record, the order, and OrderPaid and LicensesIssued.
+    issue = fulfilment.plan(order, now, items_already_in_transaction=4)
+    announced = _paid_events(order, issue.keys, event.data.payment_id)
     tx = Transaction()
     payment_repo.add_record(tx, ledger.entry(event, now, FULFILLED))
     order_repo.add_payment_transition(
@@ -50,11 +51,12 @@ def succeeded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         payment_id=event.data.payment_id, license_keys=issue.keys,
     )  # fmt: skip
     license_repo.add_issues(tx, issue.first)
-    announced = _paid_events(order, issue.keys, event.data.payment_id)
+    if not issue.rest:
+        tx.emit(*announced)  # else with the transaction that finishes the order
     if (lost := _lost(tx.commit(EVENT, ORDER), event, now)) is not None:
         return lost
-    if not issue.rest or fulfilment.write_rest(order.id, issue.rest, now):
-        publish(*announced)  # by the one worker that finished it
+    if issue.rest:
+        fulfilment.write_rest(order.id, issue.rest, now, announced)
     return FULFILLED
 
 
@@ -66,9 +68,9 @@ def _statement_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> s
         tx, order, to_status=OrderStatus.FULFILLED, event_id=event.id, now=now,
         payment_id=event.data.payment_id,
     )  # fmt: skip
+    tx.emit(_order_paid(order, event.data.payment_id))
     if (lost := _lost(tx.commit(EVENT, ORDER), event, now)) is not None:
         return lost
-    publish(_order_paid(order, event.data.payment_id))
     return FULFILLED
 
 
@@ -79,10 +81,8 @@ def failed(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
 
 
 def resume(order: OrderItem, now: datetime) -> None:
-    """Finish an order a stopped worker left `fulfilling`, and publish what that worker could not (the
-    events' ids are stable, so a consumer that already saw them drops the copies)."""
-    if fulfilment.resume(order, now):
-        publish(*_paid_events(order, list(order.license_keys), order.payment_id))
+    """Finish an order a stopped worker left `fulfilling`, announcing it in the finishing transaction."""
+    fulfilment.resume(order, now, _paid_events(order, list(order.license_keys), order.payment_id))
 
 
 def _renewal_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
@@ -103,13 +103,12 @@ def _renewal_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str
             tx, license, months=int(order.years) * 12, now=now, actor="payment-provider",
             via={"renewal_order_id": order.id}, product=migrate_to,
         )  # fmt: skip
-        paid = _order_paid(order, event.data.payment_id)
+        tx.emit(_order_paid(order, event.data.payment_id), renewed)
         failed = tx.commit(EVENT, ORDER, license_repo.LICENSE)
         if (lost := _lost(failed, event, now)) is not None:
             return lost
         if license_repo.LICENSE in failed:
             continue  # the license changed since it was read (another renewal, an edit): read it again
-        publish(paid, renewed)
         return FULFILLED
     raise OrderBusy("The license is changing too often; deliver the payment again shortly.")
 
@@ -131,9 +130,8 @@ def _unpaid(
         expected=Money(int(order.total_amount), order.currency),
         received=Money(event.data.amount, event.data.currency),
     )
-    if (lost := _lost(tx.commit(EVENT, ORDER), event, now)) is not None:
+    if (lost := _lost(tx.emit(announced).commit(EVENT, ORDER), event, now)) is not None:
         return lost
-    publish(announced)
     return outcome
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing.catalog.catalog import load_catalog
-from licensing.infra.bus import publish
 from licensing.licenses.keys import normalize_key
 from licensing.orders import repository as order_repo
 from licensing.orders.checkout import new_order, placed_event, placement, replayed
@@ -52,8 +51,7 @@ def _place(
 
     tx = Transaction()
     order_repo.add_create(tx, order)
-    placed = placed_event(order)
+    tx.emit(placed_event(order))
     once.add_record(tx, result=placement(order), order_id=order.id, now=now)
     once.check(tx.commit(RECORD))
-    publish(placed)
     return order

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 from licensing.contracts.licenses import CouponRedeemed
 from licensing.core.errors import Conflict
 from licensing.core.ownership import owned_by
-from licensing.infra.bus import publish
 from licensing.licenses import repository as license_repo
 from licensing.licenses.index import coupon_partition
 from licensing.licenses.keys import normalize_key
@@ -108,11 +107,10 @@ def _redeem(
         partner_id=str(coupon.partner_id),
         redeemed_for=license.key,
     )
-    failed = tx.commit(RECORD, LICENSE, COUPON)
+    failed = tx.emit(renewed, redeemed).commit(RECORD, LICENSE, COUPON)
     once.check(failed)
     if failed:
         return LICENSE if LICENSE in failed else COUPON
-    publish(renewed, redeemed)
     return result
 
 

@@ -198,6 +198,7 @@ class OrderItem(BaseItem, discriminator="Order"):
     paid_at = IsoDateTimeAttribute(null=True)
     refunded_at = IsoDateTimeAttribute(null=True)
     refund_event_id = UnicodeAttribute(null=True)
+    refund_announced_at = IsoDateTimeAttribute(null=True)  # when OrderRefunded went to the outbox
     renews_license = UnicodeAttribute(null=True)  # a renewal order: the key it extends
     previous_product = UnicodeAttribute(null=True)  # a renewal that migrates: the edition it leaves
     # ---- offers (licensing.offers): the offer an order was bought through
@@ -307,6 +308,17 @@ class NotificationItem(BaseItem, discriminator="Notification"):
     ttl = NumberAttribute()
 
 
+class OutboxItem(BaseItem, discriminator="OutboxEvent"):
+    """A domain event, written in the transaction of the change it describes (`PK=OUTBOX#<event id>`,
+    `SK=EVENT`). The table's stream carries it to the bus (functions/outbox_relay); it stays as a record
+    of what was announced until its `ttl`."""
+
+    detail_type = UnicodeAttribute()
+    detail = JSONAttribute()
+    created_at = IsoDateTimeAttribute()
+    ttl = NumberAttribute()
+
+
 def set_or_remove(model: type[Model], changes: dict[str, Any]) -> list[Action]:
     """Update actions for a partial change: each attribute is set, or removed when its value is None."""
     attributes = model.get_attributes()
@@ -345,8 +357,9 @@ class SweepStateItem(BaseItem, discriminator="SweepState"):
 
 
 class SweepNoticeItem(BaseItem, discriminator="SweepNotice"):
-    """A notice the sweeper owes, written in the transaction that records it on the license (the outbox)
-    and deleted once published, so a run that stops in between leaves it for the next run to send."""
+    """A digest line: a reminder or coupon warning the sweeper owes a partner's digest, written in the
+    transaction of the visit and deleted in the one that writes the digest, so a run that stops in between
+    leaves it for the next run."""
 
     kind = UnicodeAttribute()
     partner_id = UnicodeAttribute()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -19,7 +19,11 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from licensing.core import clock
 from licensing.store.table import connection
+
+if TYPE_CHECKING:
+    from licensing.contracts.base import EventDetail
 
 MAX_ITEMS = 100
 CONFLICT_ATTEMPTS = 5
@@ -51,6 +55,10 @@ class Transaction:
         self._ops.append(("put", label, lambda tx: tx.save(item, condition=condition)))
         return self
 
+    def delete(self, item: Model, *, condition: Condition | None = None, label: str = "") -> Transaction:
+        self._ops.append(("delete", label, lambda tx: tx.delete(item, condition=condition)))
+        return self
+
     def update(
         self,
         item: Model,
@@ -65,6 +73,15 @@ class Transaction:
             tx.update(item, list(actions), condition=condition, add_version_condition=versioned)
 
         self._ops.append(("update", label, op))
+        return self
+
+    def emit(self, *details: EventDetail) -> Transaction:
+        """Announce domain events with this change: each is written to the outbox in this transaction."""
+        from licensing.store import outbox  # the event models (pydantic) load only where events are made
+
+        now = clock.now()
+        for detail in details:
+            self.put(outbox.item(detail, now), label=f"event:{detail.event_id}")
         return self
 
     def commit(self, *handled: str) -> frozenset[str]:

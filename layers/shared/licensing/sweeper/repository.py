@@ -1,5 +1,6 @@
-"""The sweeper's storage: the due index (GSI4), each visit's conditional update, the outbox of notices
-(`PK=SWEEPER#OUTBOX`, `SK=<event id>`) and the checkpoint with its run lock (`PK=SWEEPER`, `SK=STATE`)."""
+"""The sweeper's storage: the due index (GSI4), each visit's conditional update, the digest lines waiting
+for their digest (`PK=SWEEPER#DIGEST`, `SK=<event id>`) and the checkpoint with its run lock
+(`PK=SWEEPER`, `SK=STATE`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from licensing.store.table import LicenseItem, SweepNoticeItem, SweepStateItem
 from licensing.store.transactions import Transaction
 
 STATE_PK, STATE_SK = "SWEEPER", "STATE"
-OUTBOX_PK = "SWEEPER#OUTBOX"
+DIGEST_PK = "SWEEPER#DIGEST"
 PAGE = 100
 AFTER_EVERY_KEY = "~"
 
@@ -54,11 +55,11 @@ def add_visit(
     tx.update(license, actions, condition=LicenseItem.sweep_term == license.sweep_term, label=LICENSE)
 
 
-def new_notice(
+def new_line(
     notice_id: str, *, kind: str, partner_id: str, days: int, detail: dict[str, Any], created_at: datetime
 ) -> SweepNoticeItem:
     return SweepNoticeItem(
-        OUTBOX_PK,
+        DIGEST_PK,
         notice_id,
         kind=kind,
         partner_id=partner_id,
@@ -68,18 +69,19 @@ def new_notice(
     )
 
 
-def add_notice(tx: Transaction, notice: SweepNoticeItem) -> None:
-    tx.put(notice, label=f"notice:{notice.SK}")
+def add_line(tx: Transaction, line: SweepNoticeItem) -> None:
+    tx.put(line, label=f"line:{line.SK}")
 
 
-def outbox() -> list[SweepNoticeItem]:
-    return list(SweepNoticeItem.query(OUTBOX_PK, consistent_read=True))
+def add_line_deletions(tx: Transaction, lines: list[SweepNoticeItem]) -> None:
+    """Delete lines as their digest is written; label = the line's id, failing when another run did."""
+    for line in lines:
+        tx.delete(line, condition=SweepNoticeItem.SK.exists(), label=line.SK)
 
 
-def clear(notices: list[SweepNoticeItem]) -> None:
-    with SweepNoticeItem.batch_write() as batch:
-        for notice in notices:
-            batch.delete(notice)
+def waiting_lines() -> list[SweepNoticeItem]:
+    """Lines a run that stopped early left without their digest (usually none: one small Query)."""
+    return list(SweepNoticeItem.query(DIGEST_PK, consistent_read=True))
 
 
 def acquire(run_id: str, *, wall_now: float, lease_seconds: int, now: datetime) -> SweepStateItem | None:

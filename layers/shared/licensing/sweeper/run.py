@@ -2,10 +2,12 @@
 
 A run takes "now" from its scheduled event, so it can be replayed for any moment. It reads only what is
 due: the GSI4 buckets from its checkpoint up to now. Each license it visits is updated in one
-transaction with the notices it owes, which go to an outbox; the notices are then published (a digest
-per partner, coupon warnings grouped per partner) and deleted. A run that stops half-way (a crash, or its
-time budget) leaves its notices in the outbox and its checkpoint where the work stopped, so the next run
-sends what is left: nothing twice, nothing skipped. A lock keeps two runs from working at once.
+transaction with the events it owes (written to the table's outbox, which the stream delivers) and its
+digest lines; at the end the lines become digests (one per partner, coupon warnings per partner and
+threshold). A run that stops half-way (a crash, or its time budget) leaves its digest lines and its
+checkpoint where the work stopped, so the next run finishes: nothing twice, nothing skipped. A lock keeps
+two runs from working at once. A run at a moment before the checkpoint (a replay of the past) visits
+nothing and says so: that window was swept already.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from licensing.licenses.index import DUE_SHARDS
 from licensing.licenses.keys import masked
 from licensing.partners import repository as partner_repo
 from licensing.partners.reminders import reminder_days
-from licensing.store.table import LicenseItem
+from licensing.store.table import LicenseItem, SweepNoticeItem
 from licensing.store.transactions import Transaction
-from licensing.sweeper import outbox, repository, rules
+from licensing.sweeper import notices, repository, rules
 
 FIRST_LOOKBACK_DAYS = 100  # a first run (no checkpoint) looks this far back: past any first look
 LOCK_SECONDS = 15 * 60  # a Lambda never runs longer; a crashed run's lock frees itself after this
@@ -37,9 +39,10 @@ ATTEMPTS = 3
 class Summary:
     now: str
     complete: bool = True
-    skipped: str | None = None  # why nothing was done (another run holds the lock)
+    skipped: str | None = None  # why nothing was done (another run holds the lock, or "now" is in the past)
     visited: int = 0
-    published: Counter[str] = field(default_factory=Counter)  # events by detail-type
+    published: Counter[str] = field(default_factory=Counter)  # events written to the outbox, by detail-type
+    lines: list[SweepNoticeItem] = field(default_factory=list)  # this run's digest lines
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,12 +66,19 @@ def run(
         return summary
     swept_until: str | None = None
     try:
-        summary.published += outbox.publish_waiting(now)  # what a run that stopped half-way left
+        if state.swept_until and now.date().isoformat() < state.swept_until:
+            summary.skipped = (
+                f"{iso(now)} is before the sweeper's checkpoint ({state.swept_until}): that window was "
+                "swept already, so nothing was visited"
+            )
+            return summary
+        summary.lines += repository.waiting_lines()  # what a run that stopped half-way left
         swept_until = _sweep(_days(state.swept_until, now), now, out_of_time, summary)
-        summary.published += outbox.publish_waiting(now)
+        summary.published += notices.announce(summary.lines, now)
     finally:
         repository.release(run_id, swept_until=swept_until)
     summary.complete = summary.complete and swept_until == now.date().isoformat()
+    summary.lines.clear()
     logger.info("Sweep finished", extra=summary.as_json())
     return summary
 
@@ -91,7 +101,7 @@ def _sweep(days: list[str], now: datetime, out_of_time: Callable[[], bool], summ
                 if out_of_time():
                     summary.complete = False
                     return unfinished or day  # this bucket is not finished: the next run starts here
-                if not _visit(license, thresholds, now):
+                if not _visit(license, thresholds, now, summary):
                     summary.complete = False
                     unfinished = unfinished or day
                 summary.visited += 1
@@ -110,7 +120,7 @@ class _Thresholds:
         return self._known[partner_id]
 
 
-def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime) -> bool:
+def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime, summary: Summary) -> bool:
     """Record what is owed now in one transaction with its notices; a license that changed since it was
     read (a renewal, an edit) is read again, and left alone if it is no longer due. False when it kept
     changing: it stays due, and the checkpoint stays at its bucket for the next run."""
@@ -128,9 +138,12 @@ def _visit(license: LicenseItem, thresholds: _Thresholds, now: datetime) -> bool
         )
         tx = Transaction()
         repository.add_visit(tx, license, done=owed.done, next_due=owed.next_due, now=now)
-        for item in owed.send:
-            repository.add_notice(tx, outbox.notice(license, item, term, now))
+        lines = [notices.add(tx, license, item, term, now) for item in owed.send]
         if not tx.commit(license_repo.LICENSE):
+            summary.lines += [line for line in lines if line is not None]
+            summary.published.update(
+                notices.EVENTS[item.kind].__name__ for item in owed.send if item.kind in notices.EVENTS
+            )
             return True
         fresh = license_repo.get(license.key, consistent=True)
         if fresh is None:

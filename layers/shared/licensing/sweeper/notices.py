@@ -1,15 +1,19 @@
-"""The sweeper's outbox: each notice a visit owes is written with the visit, then published (a digest per
-partner, coupon warnings grouped per partner and threshold) and deleted. A run that stops in between
-leaves its notices for the next run to send: nothing twice, nothing skipped.
+"""What a visit owes, written in the visit's own transaction: each license's event (a reminder, the end
+customer's notice, expiry, lapse) goes straight to the table's outbox, and a reminder or coupon warning
+also leaves a digest line (`PK=SWEEPER#DIGEST`). At the end of the run the lines become one digest per
+partner (coupon warnings: per partner and threshold), each written to the outbox in one transaction with
+the deletion of its lines. A run that stops before that leaves its lines for the next run: nothing twice,
+nothing skipped, and a run reads its own lines from memory, never back from the table.
 
-A notice's detail is its event's, built and validated through `licensing.contracts.events` when the
-notice is written; its id is the event's stable id (license, kind, threshold and term).
+A line's detail is its event's, built and validated through `licensing.contracts` when it is written; its
+id is the event's stable id (license, kind, threshold and term).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +29,14 @@ from licensing.contracts.sweeper import (
     WarnedCoupon,
 )
 from licensing.core.clock import iso
-from licensing.infra.bus import deliver
 from licensing.store.table import LicenseItem, SweepNoticeItem
+from licensing.store.transactions import MAX_ITEMS, Transaction
 from licensing.sweeper import repository
 from licensing.sweeper.rules import EXPIRED, LAPSED, NOTICE, REMINDER, WARNING, Owed
 
-GROUP_LIMIT = 200  # licenses per digest or coupon warning event
+# Licenses per digest or coupon warning event: its lines are deleted in the transaction that writes it.
+GROUP_LIMIT = MAX_ITEMS - 1
+DIGESTED = (REMINDER, WARNING)
 EVENTS: dict[str, type[EventDetail]] = {
     REMINDER: RenewalReminderDue,
     NOTICE: EndCustomerExpiryNotice,
@@ -39,11 +45,25 @@ EVENTS: dict[str, type[EventDetail]] = {
 }
 
 
-def notice(license: LicenseItem, owed: Owed, term: datetime, now: datetime) -> SweepNoticeItem:
+def add(
+    tx: Transaction, license: LicenseItem, owed: Owed, term: datetime, now: datetime
+) -> SweepNoticeItem | None:
+    """Put what `owed` asks for into the visit's transaction: its event, and for a reminder or a coupon
+    warning its digest line, which is returned."""
+    notice = line(license, owed, term, now)
+    if notice.kind in EVENTS:
+        tx.emit(_event(notice))
+    if notice.kind not in DIGESTED:
+        return None
+    repository.add_line(tx, notice)
+    return notice
+
+
+def line(license: LicenseItem, owed: Owed, term: datetime, now: datetime) -> SweepNoticeItem:
     """The notice a visit owes, with a stable id from what it is about: license, kind, threshold, term."""
     notice_id = f"{owed.kind}:{license.key}:{owed.days}:{iso(term)}"
     partner_id = str(license.partner_id)
-    return repository.new_notice(
+    return repository.new_line(
         notice_id, kind=owed.kind, partner_id=partner_id, days=owed.days,
         detail=_detail(license, owed, term, notice_id), created_at=now,
     )  # fmt: skip
@@ -91,27 +111,29 @@ def _email_in(customer_ref: str | None) -> str | None:
     return None
 
 
-def publish_waiting(now: datetime) -> Counter[str]:
-    """Publish every notice waiting in the outbox, then delete them; a failure keeps them there. Returns
-    the events published, by detail-type."""
-    notices = repository.outbox()
-    if not notices:
-        return Counter()
-    events: list[EventDetail] = [_event(notice) for notice in notices if notice.kind in EVENTS]
+def announce(lines: Iterable[SweepNoticeItem], now: datetime) -> Counter[str]:
+    """Turn digest lines into digests: each written to the outbox with the deletion of its lines, in one
+    transaction (a line another run announced meanwhile fails its condition: that part is left to it).
+    Returns the digests announced, by detail-type."""
     reminders: dict[str, list[SweepNoticeItem]] = defaultdict(list)
     warnings: dict[tuple[str, int], list[SweepNoticeItem]] = defaultdict(list)
-    for notice in notices:
+    for notice in {notice.SK: notice for notice in lines}.values():
         if notice.kind == REMINDER:
             reminders[notice.partner_id].append(notice)
         elif notice.kind == WARNING:
             warnings[(notice.partner_id, int(notice.days))].append(notice)
+    digests: list[tuple[EventDetail, list[SweepNoticeItem]]] = []
     for partner_id, group in sorted(reminders.items()):
-        events += [_digest(partner_id, part, now) for part in _parts(group, "expires_at")]
+        digests += [(_digest(partner_id, part, now), part) for part in _parts(group, "expires_at")]
     for (partner_id, days), group in sorted(warnings.items()):
-        events += [_warning(partner_id, days, part) for part in _parts(group, "activation_deadline")]
-    sent = deliver(events)
-    repository.clear(notices)
-    return Counter(event.detail_type for event in sent)
+        digests += [(_warning(partner_id, days, part), part) for part in _parts(group, "activation_deadline")]
+    announced: Counter[str] = Counter()
+    for digest, part in digests:
+        tx = Transaction().emit(digest)
+        repository.add_line_deletions(tx, part)
+        if not tx.commit(*(notice.SK for notice in part)):
+            announced[type(digest).__name__] += 1
+    return announced
 
 
 def _event(notice: SweepNoticeItem) -> EventDetail:
