@@ -11,6 +11,7 @@ says), so whatever was committed but not delivered is delivered then.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -63,6 +64,12 @@ def matches(pattern: Any, value: Any) -> bool:
         for choice in pattern
         if not isinstance(choice, dict) or isinstance(value, str)
     )
+
+
+def relay_handler() -> Handler:
+    """The outbox relay function's handler."""
+    handler: Handler = importlib.import_module(RELAY_MODULE).lambda_handler
+    return handler
 
 
 class StreamMapping:

@@ -28,7 +28,10 @@ def test_sweeper_benchmark_reads_what_is_due_not_the_table(
         assert size.published == {"RenewalReminderDue": size.due, "PartnerRenewalDigest": 2}
         assert size.index_entries == size.due
         assert size.run.kinds.count("TransactWriteItems") == 1
-        assert f"{size.due} TransactWriteItems" in size.run.kinds
+        # a visit per due license, then a digest per partner (written with the deletion of its lines)
+        assert f"{size.due + 2} TransactWriteItems" in size.run.kinds
+        # each due license read once, as its index entry; then each partner's thresholds: no read-back
+        assert size.run.items_read == size.index_entries + 2
         assert size.scan.items_read >= size.licenses  # a fresh table: the licenses, the partners, the state
         assert size.scan.items_read < size.licenses + 20
         assert size.run.items_read * 10 < size.scan.items_read

@@ -511,7 +511,9 @@ def test_auto_pick_is_a_read_a_query_and_one_transaction(
     get, query, write = ddb_calls.params
     assert get["ConsistentRead"] is True
     assert (query["IndexName"], query["Limit"]) == ("GSI3", 1)
-    assert len(write["TransactItems"]) == 5  # license, coupon, their two history entries, order usage
+    # license, coupon, their two history entries, order usage, and the two events (LicenseRenewed,
+    # CouponRedeemed) in the outbox
+    assert len(write["TransactItems"]) == 7
 
 
 def test_named_coupon_is_two_reads_and_one_transaction(
@@ -807,4 +809,4 @@ def test_an_idempotency_key_keeps_the_call_budget(
     status, _ = invoke(gateway, partner, "POST", path, **{"Idempotency-Key": "budget"})
     assert status == 200
     assert ddb_calls.calls == ["GetItem", "Query", "TransactWriteItems"]
-    assert len(ddb_calls.params[-1]["TransactItems"]) == 6  # the five of a redemption and the record
+    assert len(ddb_calls.params[-1]["TransactItems"]) == 8  # the seven of a redemption and the record

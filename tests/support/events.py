@@ -6,16 +6,11 @@ by the real relay function with the ids they were written with."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
-from devtools.streams import RELAY_MODULE, StreamMapping
+from devtools.streams import StreamMapping, relay_handler
 from licensing.contracts.base import DomainEvent
 from licensing.infra import bus
-
-
-def relay_handler():  # type: ignore[no-untyped-def]
-    return importlib.import_module(RELAY_MODULE).lambda_handler
 
 
 class DeliveredEvents(bus.RecordingPublisher):
