@@ -167,6 +167,6 @@ def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambda
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
-        metrics.log_metrics(lambda_handler)
-    )
+    return logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
+    )(metrics.log_metrics(lambda_handler))
