@@ -95,7 +95,14 @@ def test_api_gateway_refuses_more_than_its_quota_itself(api: Api, ddb_calls) -> 
 
 @pytest.mark.parametrize(
     ("body", "encoded", "size"),
-    [("", False, 0), ("abc", False, 3), ("é", False, 2), ("YWJj", True, 3), ("YWI=", True, 2), ("YQ==", True, 1)],
+    [
+        ("", False, 0),
+        ("abc", False, 3),
+        ("é", False, 2),
+        ("YWJj", True, 3),
+        ("YWI=", True, 2),
+        ("YQ==", True, 1),
+    ],
 )
 def test_the_body_size_is_counted_in_bytes_as_sent(body: str, encoded: bool, size: int) -> None:
     assert body_size({"body": body, "isBase64Encoded": encoded}) == size
