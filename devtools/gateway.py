@@ -28,6 +28,9 @@ REGION = "eu-west-1"
 API_ID = "local"
 STAGE = "local"
 IDENTITY_HEADER = "Authorization"
+# API Gateway's own payload quota: it answers a larger request itself (413 REQUEST_TOO_LARGE) and passes
+# any smaller body to the function unchanged; the functions' own, lower limits are licensing.http.proxy's.
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -167,6 +170,8 @@ class LocalGateway:
         text, is_base64 = _body_text(body)
         request_id = str(uuid.uuid4())
         method = method.upper()
+        if len((text or "").encode("utf-8", errors="replace")) > MAX_PAYLOAD_BYTES:
+            return self.gateway_response("REQUEST_TOO_LARGE", 413, request_id, path, "Request Too Long")
         for route in self.routes:
             params = route.match(method, path)
             if params is None:
@@ -219,8 +224,10 @@ class LocalGateway:
     def gateway_response(
         self, kind: str, default_status: int, request_id: str, path: str, message: str
     ) -> HttpResponse:
-        """Render the template's gateway response of this kind, with the few $context values it uses."""
-        spec = self.gateway_responses.get(kind) or {}
+        """Render the template's gateway response of this kind (else its DEFAULT_4XX / DEFAULT_5XX, as API
+        Gateway does), with the few $context values it uses."""
+        default = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
+        spec = self.gateway_responses.get(kind) or self.gateway_responses.get(default) or {}
         status = int(spec.get("StatusCode", default_status))
         body = spec.get("ResponseTemplates", {}).get("application/json", json.dumps({"message": message}))
         for name, value in {

@@ -63,7 +63,8 @@ INPUT_PROBLEMS = {"400": ["VALIDATION_ERROR"]}
 BODY_PROBLEMS = {"400": ["MALFORMED_JSON", "VALIDATION_ERROR"], "415": ["UNSUPPORTED_MEDIA_TYPE"]}
 # A path segment the route's pattern cannot take (e.g. %C2%84) names nothing: 404 before any use case.
 PATH_PROBLEMS = {"404": ["NOT_FOUND"]}
-EVERY_ROUTE_PROBLEMS = {"429": ["THROTTLED"], "500": ["INTERNAL_ERROR"]}
+# Every route refuses a body over its limit (licensing.http.proxy), whatever its method.
+EVERY_ROUTE_PROBLEMS = {"413": ["PAYLOAD_TOO_LARGE"], "429": ["THROTTLED"], "500": ["INTERNAL_ERROR"]}
 PROBLEM_DESCRIPTIONS = {
     "400": "The request is malformed",
     "401": "No valid credentials",
@@ -71,6 +72,7 @@ PROBLEM_DESCRIPTIONS = {
     "404": "Not found",
     "409": "In conflict with the resource's state",
     "412": "The resource changed since it was read",
+    "413": "The body is over the route's size limit (64 KiB; the lookup's 4 KiB)",
     "415": "The body is not JSON",
     "422": "Against the catalog or the business rules",
     "429": "Too many requests (API Gateway throttling)",

@@ -23,13 +23,13 @@ from licensing.infra.observability import logger
 from licensing.infra.tracing import traced
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 @traced
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     identity = api_keys.authenticate(event.headers.get("Authorization"), secrets.admin_key)
     if identity is None:
-        logger.info("Refused an unknown, malformed or revoked key", extra={"path": event.path})
+        logger.info("Refused an unknown, malformed or revoked key", extra={"resource": event.get("resource")})
         raise Exception("Unauthorized")
 
     principal_id = identity.api_key_id or "admin"

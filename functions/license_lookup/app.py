@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from licensing.core import clock
-from licensing.http.proxy import json_body, respond
+from licensing.http.proxy import LOOKUP_MAX_BODY_BYTES, json_body, respond
 from licensing.infra.observability import count_by, logger, metrics
 from licensing.infra.tracing import traced
 from licensing.licenses import lookup
@@ -24,8 +24,8 @@ def _lookup(event: dict[str, Any]) -> dict[str, Any]:
     return answer.as_json()
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @metrics.log_metrics
 @traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return respond(event, lambda: _lookup(event))
+    return respond(event, lambda: _lookup(event), max_body=LOOKUP_MAX_BODY_BYTES)

@@ -13,7 +13,9 @@ from licensing.infra.tracing import traced
 from licensing.notifications import mailers, service
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE, clear_state=True)
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.EVENT_BRIDGE, clear_state=True, log_event=False
+)
 @event_source(data_class=EventBridgeEvent)
 @traced
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:

@@ -72,6 +72,12 @@ class MethodNotAllowed(DomainError):
     title = "Method not allowed"
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+    title = "The request body is too large"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"

@@ -13,10 +13,16 @@ from licensing.core.errors import (
     InternalError,
     MalformedJson,
     MethodNotAllowed,
+    PayloadTooLarge,
     UnsupportedMediaType,
 )
 from licensing.http.problem_details import CONTENT_TYPE, problem_for
 from licensing.infra.observability import logger
+
+# The largest body a route reads, checked before any parsing or database call (API Gateway's own cap is
+# 10 MB). The biggest body the API takes (a checkout or an offer) is a few KiB; the lookup's is one key.
+MAX_BODY_BYTES = 64 * 1024
+LOOKUP_MAX_BODY_BYTES = 4 * 1024
 
 
 def json_body(event: dict[str, Any]) -> Any:
@@ -60,11 +66,35 @@ def unsupported_media_type(event: Mapping[str, Any]) -> dict[str, Any] | None:
     return refused(event, UnsupportedMediaType(f"Send the body as application/json, not {media_type[:100]}."))
 
 
-def respond(event: dict[str, Any], answer: Callable[[], Any], method: str = "POST") -> dict[str, Any]:
+def body_size(event: Mapping[str, Any]) -> int:
+    """The body's size in bytes, as the client sent it (a base64 body is counted decoded)."""
+    raw = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return len(raw) * 3 // 4 - raw[-2:].count("=")
+    return len(raw) if raw.isascii() else len(raw.encode("utf-8", errors="replace"))
+
+
+def payload_too_large(event: Mapping[str, Any], limit: int) -> dict[str, Any] | None:
+    """413 when the body is over `limit` bytes, else None: refused before it is parsed or any work."""
+    if body_size(event) <= limit:
+        return None
+    return refused(event, PayloadTooLarge(f"Send a body of at most {limit} bytes."))
+
+
+def respond(
+    event: dict[str, Any],
+    answer: Callable[[], Any],
+    method: str = "POST",
+    max_body: int = MAX_BODY_BYTES,
+) -> dict[str, Any]:
     """200 with `answer()`, or the problem for whatever it raised (never a traceback). The function's one
-    route has one `method`; API Gateway sends it any other (ANY), which is 405 with `Allow`."""
+    route has one `method`; API Gateway sends it any other (ANY), which is 405 with `Allow`. A body over
+    `max_body` bytes is 413 before `answer` runs."""
     if event.get("httpMethod") != method:
         return method_not_allowed(event, [method])
+    too_large = payload_too_large(event, max_body)
+    if too_large:
+        return too_large
     try:
         return result(200, answer())
     except DomainError as error:

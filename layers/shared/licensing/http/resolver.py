@@ -14,7 +14,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from licensing.core.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
 from licensing.http.problems import register_problem_handlers
-from licensing.http.proxy import method_not_allowed, unsupported_media_type
+from licensing.http.proxy import (
+    MAX_BODY_BYTES,
+    method_not_allowed,
+    payload_too_large,
+    unsupported_media_type,
+)
 from licensing.infra.observability import logger, metrics
 from licensing.infra.tracing import traced
 
@@ -66,9 +71,10 @@ class Resolver(APIGatewayRestResolver):
     def context(self, value: dict[str, Any]) -> None:
         self._request.context = value
 
-    def __init__(self, *, enable_validation: bool) -> None:
+    def __init__(self, *, enable_validation: bool, max_body: int = MAX_BODY_BYTES) -> None:
         super().__init__(enable_validation=enable_validation)
         self._methods: dict[str, set[str]] = {}  # by resource, e.g. /v1/orders/{order_id}
+        self.max_body = max_body
 
     def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Any:
         methods = self._methods.setdefault(re.sub(r"<(\w+)>", r"{\1}", rule), set())
@@ -79,7 +85,7 @@ class Resolver(APIGatewayRestResolver):
         allowed = self._methods.get(event.get("resource") or "")
         if allowed and event.get("httpMethod") not in allowed:
             return method_not_allowed(event, sorted(allowed))
-        refused = unsupported_media_type(event)
+        refused = payload_too_large(event, self.max_body) or unsupported_media_type(event)
         if refused:
             return refused
         self.current_event = self._to_proxy_event(dict(event))  # Powertools sets its class-wide copy too
@@ -161,6 +167,6 @@ def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambda
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
-        metrics.log_metrics(lambda_handler)
-    )
+    return logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
+    )(metrics.log_metrics(lambda_handler))

@@ -62,5 +62,5 @@ def normalize_key(raw: str) -> str:
 
 
 def masked(key: str) -> str:
-    """A key as logs may show it: its last group only (the key is the customer's secret)."""
-    return f"*****-*****-*****-*****-{key[-GROUP:]}"
+    """A key as logs may show it: its first group only (the key is the customer's secret)."""
+    return f"{key[:GROUP]}-*****-*****-*****-*****"
