@@ -28,9 +28,10 @@ def test_order_with_an_offer_is_three_calls(
     body = {"offer_id": offer["id"]}
     status, _ = invoke(gateway, partner, "POST", "/v1/orders", body, **{"Idempotency-Key": "budget"})
     assert status == 201
-    # the partner, the offer; the order, the offer's move to used and the key's record in one transaction
+    # the partner, the offer; the order, the offer's move to used, the key's record and the OrderPlaced
+    # event in the outbox, in one transaction
     assert ddb_calls.calls == ["GetItem", "GetItem", "TransactWriteItems"]
-    assert len(ddb_calls.params[-1]["TransactItems"]) == 3
+    assert len(ddb_calls.params[-1]["TransactItems"]) == 4
 
 
 def test_lists_are_one_query(
