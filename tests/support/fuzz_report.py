@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.support import figures
+
 SUMMARY_PROPERTY = "fuzz_summary"
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -101,7 +103,8 @@ def one_line(summary: dict[str, Any]) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the contract's figures at the end of the run, passed or failed, even under xdist (each
     travels as a user property of its test's report): the fuzzing summary per key, and the number of
-    authorization matrix cells (tests/contracts/test_authorization_matrix.py)."""
+    authorization matrix cells (tests/contracts/test_authorization_matrix.py), and what other tests recorded
+    with `tests.support.figures.record_figures`."""
     properties = [
         (name, value)
         for outcome in ("passed", "failed")
@@ -115,7 +118,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for name, value in properties
         if name == "authorization_cells"
     ]
+    lines += sorted(figures.one_line(value) for name, value in properties if name == figures.FIGURES_PROPERTY)
     if lines:
-        terminalreporter.write_sep("=", "contract figures (fuzzing, authorization)")
+        terminalreporter.write_sep("=", "figures (contract fuzzing, authorization, reliability)")
         for line in lines:
             terminalreporter.write_line(line)
