@@ -5,6 +5,7 @@ transaction that kept conflicting. botocore retries them itself within the budge
 from __future__ import annotations
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from pynamodb.exceptions import PynamoDBException
 
 from licensing.core.errors import ServiceUnavailable
 
@@ -39,3 +40,11 @@ def is_transient(error: BaseException) -> bool:
 def unavailable(error: BaseException) -> ServiceUnavailable | None:
     """The 503 for a transient failure, None for anything else."""
     return ServiceUnavailable(BUSY) if is_transient(error) else None
+
+
+def condition_failed(error: PynamoDBException) -> bool:
+    """Whether a write failed on its condition. PynamoDB's own `cause_response_code` raises
+    AttributeError when the cause is a timeout (whose `response` is None), hiding the timeout."""
+    cause = error.cause
+    response = getattr(cause, "response", None) if isinstance(cause, ClientError) else None
+    return bool(response) and response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
