@@ -54,7 +54,9 @@ def test_checkout(partner: Partner, faults: Faults, report: Any) -> None:
     report(sweep("checkout", faults, lambda: http_answer(partner.order("checkout-1", licenses=2))))
 
 
-def test_payment_webhook(partner: Partner, shop: Shop, webhook: WebhookSender, faults: Faults, report: Any) -> None:
+def test_payment_webhook(
+    partner: Partner, shop: Shop, webhook: WebhookSender, faults: Faults, report: Any
+) -> None:
     order = partner.order(licenses=2).json()
     now = int(shop.clock().timestamp())
     report(sweep("payment", faults, lambda: http_answer(webhook.pay(order, event_id="evt_1", timestamp=now))))
@@ -90,7 +92,9 @@ def test_coupon_redemption(partner: Partner, shop: Shop, faults: Faults, report:
     shop.coupons(partner, 1)
     headers = {"Idempotency-Key": "coupon-1"}
     path = f"/v1/licenses/{key}/renew-with-coupon"
-    report(sweep("coupon redemption", faults, lambda: http_answer(partner.api.post(path, {}, headers=headers))))
+    report(
+        sweep("coupon redemption", faults, lambda: http_answer(partner.api.post(path, {}, headers=headers)))
+    )
 
 
 def test_sweeper_visit(
@@ -103,6 +107,7 @@ def test_sweeper_visit(
     frozen_now(now)
     handler = gateway.handler("functions.sweeper.app")
     event = {"source": "aws.events", "detail-type": "Scheduled Event", "time": iso(now), "detail": {}}
+
     def next_run() -> Answer:  # the next run of the schedule, after a stopped run's lease ran out
         with mock.patch.object(sweeper_run, "time", _Later(sweeper_run.LOCK_SECONDS + 1)):
             return run_answer(lambda: handler(event, LambdaContext("sweeper")))
@@ -111,7 +116,9 @@ def test_sweeper_visit(
     report(sweep("sweeper visit", faults, act, retry=next_run, steps=True))
 
 
-def test_billing_run(monthly_partner: Partner, gateway: LocalGateway, frozen_now: Any, faults: Faults, report: Any) -> None:
+def test_billing_run(
+    monthly_partner: Partner, gateway: LocalGateway, frozen_now: Any, faults: Faults, report: Any
+) -> None:
     from licensing.licenses.monthly import opened
 
     frozen_now(datetime(2026, 12, 1, 2, 0, 5, tzinfo=UTC))

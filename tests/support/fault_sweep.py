@@ -14,11 +14,12 @@ Tables and answers are compared whole, with one thing replaced: the identifiers 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
@@ -28,7 +29,7 @@ from licensing.core.errors import ServiceUnavailable
 from licensing.store.table import REGION
 from licensing.store.transient import is_transient
 from tests.support.environment import TABLE
-from tests.support.faults import KINDS, Faults
+from tests.support.faults import KINDS, LOST, Faults
 
 RANDOM_IDS = re.compile(
     r"[0-9A-HJKMNP-TV-Z]{26}"  # the random part of an id (licensing.core.ids)
@@ -81,9 +82,34 @@ def state() -> list[str]:
     return sorted(normalized(item) for item in items)
 
 
-class _Again(NamedTuple):
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
+
+
+def _operations(kind: str) -> frozenset[str] | None:
+    """The calls a fault of `kind` is injected at, in turn: a conflict cancels transactions only (Faults
+    sees to it), an answer lost after the call was applied matters for writes only (a read's is a failed
+    read, as a 500 is), like over-capacity, which botocore treats as throttling; throttling and 500s meet
+    every call."""
+    return WRITES if kind in LOST or kind == "over_capacity" else None
+
+
+def _eligible(kind: str, calls: list[str]) -> list[str]:
+    allowed = frozenset({"TransactWriteItems"}) if kind == "conflict" else _operations(kind)
+    return [name for name in calls if allowed is None or name in allowed]
+
+
+@dataclass
+class _Baseline:
+    """The write path and its unfaulted run: the table before and after, its answer and a repeat's."""
+
+    act: Callable[[], Answer]
     retry: Callable[[], Answer]
     steps: bool
+    saved: Any
+    before: list[str]
+    after: list[str]
+    normal: Answer
+    resent: Answer
 
 
 @dataclass
@@ -116,70 +142,62 @@ def sweep(
     transactions (a sweep, a billing run), so a run that stops may leave the ones it finished, and its
     retry is the next run, which must finish the work: the table then is the unfaulted run's."""
     figures = Figures(path)
-    again = _Again(retry or act, steps)
-    before = save()
-    before_state = state()
+    saved, before = save(), state()
     faults.disarm()
     normal = act()
     calls = list(faults.calls)
-    after_state = state()
-    assert after_state != before_state, f"{path}: the unfaulted run changed nothing"
+    after = state()
+    assert after != before, f"{path}: the unfaulted run changed nothing"
     resent = act()
-    assert state() == after_state, f"{path}: a repeat of the unfaulted request changed the table again"
+    assert state() == after, f"{path}: a repeat of the unfaulted request changed the table again"
+    baseline = _Baseline(act, retry or act, steps, saved, before, after, normal, resent)
     figures.calls = len(calls)
     for kind in kinds:
-        # a conflict cancels transactions only: N counts the operation's TransactWriteItems calls
-        count = calls.count("TransactWriteItems") if kind == "conflict" else len(calls)
-        for at in range(count):
+        for at in range(len(_eligible(kind, calls))):
             for times in (1, None):
-                _one(figures, faults, act, again, kind, at, times, before, (before_state, after_state), (normal, resent))
+                _faulted(baseline, figures, faults, kind, at, times)
     return figures
 
 
-def _one(
-    figures: Figures,
-    faults: Faults,
-    act: Callable[[], Answer],
-    again: _Again,
-    kind: str,
-    at: int,
-    times: int | None,
-    saved: Any,
-    states: tuple[list[str], list[str]],
-    answers: tuple[Answer, Answer],
+def _faulted(
+    base: _Baseline, figures: Figures, faults: Faults, kind: str, at: int, times: int | None
 ) -> None:
-    before_state, after_state = states
-    normal, resent = answers
     where = f"{figures.path}: {kind} at call {at} ({'once' if times == 1 else 'from then on'})"
-    restore(saved)
+    restore(base.saved)
     faults.disarm()
     faults.injected.clear()
     faults.applied = 0
-    faults.arm(kind, at=at, times=times, operation="TransactWriteItems" if kind == "conflict" else None)
-    answer = act()
+    faults.arm(kind, at=at, times=times, operations=_operations(kind))
+    answer = base.act()
     faults.disarm()
     figures.runs += 1
     figures.injected += sum(faults.injected.values())
     figures.lost_applied += faults.applied
     changed = state()
-    if answer == normal:
+    if answer == base.normal:
         figures.survived += 1
-        assert changed == after_state, f"{where}: answered normally but the table does not hold the change" + _diff(after_state, changed)
+        assert changed == base.after, f"{where}: answered normally without the whole change" + diff(
+            base.after, changed
+        )
     else:
-        assert answer[0] == 503, f"{where}: answered {answer}, not {normal[0]} nor 503"
+        assert answer[0] == 503, f"{where}: answered {answer}, not {base.normal[0]} nor 503"
         figures.unavailable += 1
-        if not again.steps:
-            assert changed in (before_state, after_state), f"{where}: the table holds part of the change" + _diff(after_state, changed)
-    retried = again.retry()
-    if again.steps and answer != normal:  # the next run finishes what the stopped one left
+        if not base.steps:
+            assert changed in (base.before, base.after), f"{where}: part of the change" + diff(
+                base.after, changed
+            )
+    retried = base.retry()
+    if base.steps and answer != base.normal:  # the next run finishes what the stopped one left
         assert retried[0] == 200, f"{where}: the next run answered {retried}"
     else:
-        expected = normal if changed == before_state else resent
+        expected = base.normal if changed == base.before else base.resent
         assert retried == expected, f"{where}: the retry answered {retried}, not {expected}"
     final = state()
-    assert final == after_state, f"{where}: after the retry the table is not the unfaulted run's" + _diff(after_state, final)
+    assert final == base.after, f"{where}: after the retry, not the unfaulted run's table" + diff(
+        base.after, final
+    )
 
 
-def _diff(a, b):
-    import difflib
-    return "\n" + "\n".join(difflib.unified_diff(a, b, lineterm="", n=0))
+def diff(expected: list[str], found: list[str]) -> str:
+    """The items that differ, one per line (- expected, + found)."""
+    return "\n" + "\n".join(difflib.unified_diff(expected, found, lineterm="", n=0))

@@ -3,8 +3,8 @@ meets real DynamoDB's: botocore retries within the budget of `licensing.store.ta
 what is left, `Transaction.commit()` retries its conflicts.
 
 `Endpoint._do_get_response` sends one attempt of one call (moto answers from its `before-send` hook
-inside it). Each DynamoDB attempt is numbered from 0; `Faults.arm(kind, at=n, times=k, operation=...)`
-faults attempts n .. n+k-1 (`times=None`: every one from n on), counting only calls of `operation` when
+inside it). Each DynamoDB attempt is numbered from 0; `Faults.arm(kind, at=n, times=k, operations=...)`
+faults attempts n .. n+k-1 (`times=None`: every one from n on), counting only calls of `operations` when
 given. Kinds:
 
 - `throttled`, `over_capacity`: 400 ThrottlingException / ProvisionedThroughputExceededException, the
@@ -43,13 +43,13 @@ REFUSED = {
         400,
         "ProvisionedThroughputExceededException",
         "The level of configured provisioned throughput for the table was exceeded.",
-    ),  # noqa: E501
+    ),
     "internal": (500, "InternalServerError", "Internal server error"),
     "conflict": (
         400,
         "TransactionCanceledException",
         "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]",
-    ),  # noqa: E501
+    ),
 }
 LOST = ("lost_timeout", "lost_500", "lost_connection")
 KINDS = (*REFUSED, *LOST)
@@ -61,7 +61,8 @@ class _Plan:
     kind: str
     at: int
     times: int | None
-    operation: str | None
+    operations: frozenset[str] | None  # None: every API
+    seen: int = 0  # calls of those APIs so far
 
 
 @dataclass
@@ -73,29 +74,31 @@ class Faults:
     calls: list[str] = field(default_factory=list)
     injected: Counter[str] = field(default_factory=Counter)
     applied: int = 0
-    _seen: Counter[str | None] = field(default_factory=Counter)
     _tokens: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
 
-    def arm(self, kind: str, *, at: int = 0, times: int | None = 1, operation: str | None = None) -> Faults:
+    def arm(
+        self, kind: str, *, at: int = 0, times: int | None = 1, operations: frozenset[str] | None = None
+    ) -> Faults:
+        """Fault calls `at` .. `at + times - 1` (0-based, every one from `at` when `times` is None) among
+        the calls of `operations` (API names; None: all). A conflict only ever meets TransactWriteItems."""
         assert kind in KINDS, kind
-        self.plans.append(_Plan(kind, at, times, operation))
+        if kind == "conflict":
+            operations = frozenset({"TransactWriteItems"})
+        self.plans.append(_Plan(kind, at, times, operations))
         return self
 
     def disarm(self) -> None:
         self.plans.clear()
         self.calls.clear()
-        self._seen.clear()
 
     def _fault_for(self, operation: str) -> str | None:
         chosen = None
         for plan in self.plans:
-            index = self._seen[plan.operation] if plan.operation in (None, operation) else -1
-            in_range = index >= plan.at and (plan.times is None or index < plan.at + plan.times)
-            applies = plan.kind != "conflict" or operation == "TransactWriteItems"
-            if chosen is None and in_range and applies:
+            if plan.operations is not None and operation not in plan.operations:
+                continue
+            index, plan.seen = plan.seen, plan.seen + 1
+            if chosen is None and index >= plan.at and (plan.times is None or index < plan.at + plan.times):
                 chosen = plan.kind
-        self._seen[None] += 1
-        self._seen[operation] += 1
         return chosen
 
     def send(self, original: Any, endpoint: Any, request: Any, operation_model: Any, context: Any) -> _Got:
@@ -106,18 +109,20 @@ class Faults:
         body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
         transaction = operation == "TransactWriteItems"
         token = json.loads(body or b"{}").get("ClientRequestToken") if transaction else None
-        if token in self._tokens:  # DynamoDB's idempotent transactions, which moto lacks
-            sent, got = self._tokens[token]
-            if sent == body:
-                return got  # type: ignore[no-any-return]
-            mismatch = "IdempotentParameterMismatchException"
-            return _refusal(endpoint, request, operation_model, 400, mismatch, "another request, same token")
         kind = self._fault_for(operation)
         if kind in REFUSED:
             self.injected[kind] += 1
             status, code, message = REFUSED[kind]
             return _refusal(endpoint, request, operation_model, status, code, message)
-        got = original(endpoint, request, operation_model, context)
+        if token in self._tokens:  # DynamoDB's idempotent transactions, which moto lacks
+            sent, got = self._tokens[token]
+            if sent != body:
+                mismatch = "IdempotentParameterMismatchException"
+                return _refusal(
+                    endpoint, request, operation_model, 400, mismatch, "another request, same token"
+                )
+        else:
+            got = original(endpoint, request, operation_model, context)
         succeeded = got[1] is None and got[0] is not None and got[0][0].status_code < 300
         if token and succeeded:
             self._tokens[token] = (body, got)

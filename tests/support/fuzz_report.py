@@ -100,8 +100,9 @@ def one_line(summary: dict[str, Any]) -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the contract's figures at the end of the run, passed or failed, even under xdist (each
-    travels as a user property of its test's report): the fuzzing summary per key, and the number of
-    authorization matrix cells (tests/contracts/test_authorization_matrix.py)."""
+    travels as a user property of its test's report): the fuzzing summary per key, the number of
+    authorization matrix cells (tests/contracts/test_authorization_matrix.py) and the faults injected
+    per write path (tests/api/test_faults.py)."""
     properties = [
         (name, value)
         for outcome in ("passed", "failed")
@@ -115,7 +116,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for name, value in properties
         if name == "authorization_cells"
     ]
+    lines += sorted(f"faults: {value}" for name, value in properties if name == "fault_figures")
     if lines:
-        terminalreporter.write_sep("=", "contract figures (fuzzing, authorization)")
+        terminalreporter.write_sep("=", "contract figures (fuzzing, authorization, faults)")
         for line in lines:
             terminalreporter.write_line(line)
