@@ -78,7 +78,7 @@ def add_statement(tx: Transaction, order: OrderItem, now: datetime) -> None:
     )  # fmt: skip
     tx.put(claim, condition=StatementClaimItem.PK.does_not_exist(), label=CLAIM)
     order_repo.add_create(tx, order)
-    counted = [BillingRunItem.entity.set(BillingRunItem), BillingRunItem.statements.add(1)]
+    counted: list[Action] = [BillingRunItem.entity.set(BillingRunItem), BillingRunItem.statements.add(1)]
     tx.update(BillingRunItem(RUN_PK, str(order.month)), counted, versioned=False)
 
 

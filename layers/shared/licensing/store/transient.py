@@ -46,5 +46,6 @@ def condition_failed(error: PynamoDBException) -> bool:
     """Whether a write failed on its condition. PynamoDB's own `cause_response_code` raises
     AttributeError when the cause is a timeout (whose `response` is None), hiding the timeout."""
     cause = error.cause
-    response = getattr(cause, "response", None) if isinstance(cause, ClientError) else None
-    return bool(response) and response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+    if not isinstance(cause, ClientError):
+        return False
+    return bool(cause.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
