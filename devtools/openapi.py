@@ -3,7 +3,7 @@
 Every route of template.yaml is in it: each function's Powertools resolver gives its routes and the
 pydantic models they really use, and each route's `licensing.http.contract.operation(...)` declaration
 gives its operationId, tag, audience, success status, headers and problems. This module adds what the
-routes share (the problems of the authorizer and of a malformed request, 405, 429, 500), the security
+routes share (the problems of the authorizer and of a malformed request, 405, 429, 500, 503), the security
 schemes, the parameters' real constraints, links between operations and the examples of events/.
 """
 
@@ -64,7 +64,13 @@ BODY_PROBLEMS = {"400": ["MALFORMED_JSON", "VALIDATION_ERROR"], "415": ["UNSUPPO
 # A path segment the route's pattern cannot take (e.g. %C2%84) names nothing: 404 before any use case.
 PATH_PROBLEMS = {"404": ["NOT_FOUND"]}
 # Every route refuses a body over its limit (licensing.http.proxy), whatever its method.
-EVERY_ROUTE_PROBLEMS = {"413": ["PAYLOAD_TOO_LARGE"], "429": ["THROTTLED"], "500": ["INTERNAL_ERROR"]}
+# And any route can find DynamoDB busy past the retry budget (licensing.store.transient): 503.
+EVERY_ROUTE_PROBLEMS = {
+    "413": ["PAYLOAD_TOO_LARGE"],
+    "429": ["THROTTLED"],
+    "500": ["INTERNAL_ERROR"],
+    "503": ["SERVICE_UNAVAILABLE"],
+}
 PROBLEM_DESCRIPTIONS = {
     "400": "The request is malformed",
     "401": "No valid credentials",
@@ -77,6 +83,8 @@ PROBLEM_DESCRIPTIONS = {
     "422": "Against the catalog or the business rules",
     "429": "Too many requests (API Gateway throttling)",
     "500": "Unexpected error; it has been logged with the request id",
+    "503": "DynamoDB stayed busy past the retry budget; the change was made whole or not at all. "
+    "Retry after `Retry-After` seconds (with the same Idempotency-Key)",
 }
 # Stateful links: what a create answers feeds the reads (operationId -> link name -> target, parameters).
 LINKS: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
@@ -231,6 +239,8 @@ def _problem_response(status: str, codes: list[str]) -> dict[str, Any]:
     }
     if status == "401":
         response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    if status == "503":
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}
     return response
 
 

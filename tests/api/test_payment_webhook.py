@@ -159,11 +159,17 @@ def test_refund_revokes_only_unused_keys(partner: Partner, webhook: WebhookSende
     assert partner.api.get(f"/v1/orders/{order['id']}").json()["licenses_unused"] == 0
 
 
-def test_refund_of_a_failed_order_is_recorded_only(partner: Partner, webhook: WebhookSender) -> None:
+def test_refund_after_a_declined_card_is_refused_unrecorded_until_the_success_arrives(
+    partner: Partner, webhook: WebhookSender
+) -> None:
     order = partner.order().json()
     webhook.pay(order, type="payment.failed")
-    assert webhook.pay(order, type="payment.refunded").json()["outcome"] == "ignored_order_not_refundable"
+    early = webhook.pay(order, type="payment.refunded", event_id="evt_refund")
+    assert_problem(early, 409, "ORDER_NOT_PAID_YET")
     assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "payment_failed"
+    assert webhook.pay(order).json()["outcome"] == "fulfilled"  # another card, delivered late
+    assert webhook.pay(order, type="payment.refunded", event_id="evt_refund").json()["outcome"] == "refunded"
+    assert partner.api.get(f"/v1/orders/{order['id']}").json()["status"] == "refunded"
 
 
 def test_unknown_order_is_acknowledged_and_recorded(webhook: WebhookSender) -> None:

@@ -10,6 +10,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from licensing.access.errors import ApiKeyNotFound
 from licensing.core.ids import plausible
 from licensing.store.table import ApiKeyItem
+from licensing.store.transient import condition_failed
 
 SK = "APIKEY"
 
@@ -46,7 +47,7 @@ def revoke(key_id: str, now: datetime) -> None:
             condition=ApiKeyItem.PK.exists() & ApiKeyItem.revoked_at.does_not_exist(),
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise
         if get(key_id) is None:
             raise ApiKeyNotFound(f"No API key '{key_id}'.") from None

@@ -20,6 +20,7 @@ from licensing.licenses.repository import from_row
 from licensing.orders import repository as order_repo
 from licensing.store.table import BillingRunItem, LicenseItem, OrderItem, PartnerItem, StatementClaimItem
 from licensing.store.transactions import Transaction
+from licensing.store.transient import condition_failed
 
 RUN_PK = "BILLING#RUN"
 CLAIM_SK = "STATEMENT"
@@ -68,13 +69,17 @@ def claim_pk(partner_id: str, month: str) -> str:
 
 
 def add_statement(tx: Transaction, order: OrderItem, now: datetime) -> None:
-    """The statement's order and its claim; the claim fails (label CLAIM) when the month is billed."""
+    """The statement's order and its claim; the claim fails (label CLAIM) when the month is billed. The
+    run's count of statements moves in the same transaction, so a run that stops between a statement
+    and its next checkpoint leaves the count right."""
     claim = StatementClaimItem(
         claim_pk(order.partner_id, str(order.month)), CLAIM_SK,
         partner_id=order.partner_id, month=order.month, order_id=order.id, created_at=now,
     )  # fmt: skip
     tx.put(claim, condition=StatementClaimItem.PK.does_not_exist(), label=CLAIM)
     order_repo.add_create(tx, order)
+    counted: list[Action] = [BillingRunItem.entity.set(BillingRunItem), BillingRunItem.statements.add(1)]
+    tx.update(BillingRunItem(RUN_PK, str(order.month)), counted, versioned=False)
 
 
 def checkpoint(month: str) -> BillingRunItem | None:
@@ -84,9 +89,7 @@ def checkpoint(month: str) -> BillingRunItem | None:
         return None
 
 
-def save_checkpoint(
-    month: str, *, last_partner: str | None, statements: int, now: datetime, done: bool
-) -> None:
+def save_checkpoint(month: str, *, last_partner: str | None, now: datetime, done: bool) -> None:
     """Move the checkpoint on (it may be created here); nothing moves once a run finished the month."""
     actions: list[Action] = [
         BillingRunItem.entity.set(BillingRunItem),  # an update may create the item
@@ -94,8 +97,6 @@ def save_checkpoint(
     ]
     if last_partner:
         actions.append(BillingRunItem.last_partner.set(last_partner))
-    if statements:
-        actions.append(BillingRunItem.statements.add(statements))
     if done:
         actions.append(BillingRunItem.completed_at.set(now))
     try:
@@ -103,5 +104,5 @@ def save_checkpoint(
             actions=actions, condition=BillingRunItem.completed_at.does_not_exist()
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise  # else a concurrent run finished the month first: its checkpoint stands

@@ -68,28 +68,24 @@ def run(now: datetime, *, out_of_time: Callable[[], bool] = lambda: False) -> Su
         logger.info("Billing run: the month is already billed", extra=summary.as_json())
         return summary
     last = state.last_partner if state is not None else None
-    unsaved, written = 0, 0
+    unsaved = 0
     for partner in repository.monthly_partners(after=last):
         if out_of_time():
             summary.complete = False
             break
-        written += _bill(partner, month, now, summary)
+        _bill(partner, month, now, summary)
         last, unsaved = partner.id, unsaved + 1
         if unsaved >= CHECKPOINT_EVERY:
-            repository.save_checkpoint(
-                month.label, last_partner=last, statements=written, now=now, done=False
-            )
-            unsaved, written = 0, 0
-    if unsaved or written or summary.complete:
-        repository.save_checkpoint(
-            month.label, last_partner=last, statements=written, now=now, done=summary.complete
-        )
+            repository.save_checkpoint(month.label, last_partner=last, now=now, done=False)
+            unsaved = 0
+    if unsaved or summary.complete:
+        repository.save_checkpoint(month.label, last_partner=last, now=now, done=summary.complete)
     logger.info("Billing run finished", extra=summary.as_json())
     return summary
 
 
-def _bill(partner: MonthlyPartner, month: Month, now: datetime, summary: Summary) -> int:
-    """One partner's statement: 1 when this run wrote it."""
+def _bill(partner: MonthlyPartner, month: Month, now: datetime, summary: Summary) -> None:
+    """One partner's statement, unless it has none or an earlier run wrote it."""
     summary.partners += 1
     catalog = load_catalog()
     found = statement(
@@ -98,16 +94,15 @@ def _bill(partner: MonthlyPartner, month: Month, now: datetime, summary: Summary
     )  # fmt: skip
     if not found.lines:
         summary.without_usage += 1
-        return 0
+        return
     order = statement_order(partner.id, month, found, catalog_version=catalog.version, now=now)
     tx = Transaction().emit(issued(partner.id, month, found))
     repository.add_statement(tx, order, now)
     if tx.commit(CLAIM, ORDER):
         summary.already_issued += 1
-        return 0
+        return
     summary.statements += 1
     summary.totals[found.currency] += found.total
-    return 1
 
 
 def issued(partner_id: str, month: Month, found: Statement) -> MonthlyStatementIssued:

@@ -114,3 +114,11 @@ class InternalError(DomainError):
     status = 500
     code = "INTERNAL_ERROR"
     title = "Internal error"
+
+
+# 503: DynamoDB stayed throttled or failing past the retry budget; the change was written whole or not at all
+class ServiceUnavailable(DomainError):
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+    title = "The service is busy; retry shortly"
+    retry_after: ClassVar[int] = 1  # seconds, sent as the Retry-After header

@@ -7,7 +7,7 @@
 the problems the route's own use cases raise (`x-problems`) and the request headers it reads
 (`x-headers`). `devtools/openapi.py` turns those into `application/problem+json` responses, each with
 an enum of its codes, and header parameters, and adds what every route shares: 401/403 behind the
-authorizer, 400 for a malformed request, 405, 429 and 500. Nothing here runs per request.
+authorizer, 400 for a malformed request, 405, 429, 500 and 503. Nothing here runs per request.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from licensing.core.errors import DomainError, MalformedJson, ValidationFailed
+from licensing.core.errors import DomainError, MalformedJson, ServiceUnavailable, ValidationFailed
 
 PROBLEM_TYPE_BASE = "https://licensing.example.com/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -36,6 +36,13 @@ def problem_for(error: DomainError, request_id: str | None) -> dict[str, Any]:
         request_id=request_id,
         **error.extensions,
     )
+
+
+def problem_headers(error: DomainError) -> dict[str, str]:
+    """The headers a problem answer carries besides its media type: `Retry-After` (seconds) on a 503."""
+    if isinstance(error, ServiceUnavailable):
+        return {"Retry-After": str(error.retry_after)}
+    return {}
 
 
 def validation_problem(errors: list[dict[str, Any]]) -> DomainError:

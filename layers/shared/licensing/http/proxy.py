@@ -16,8 +16,9 @@ from licensing.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from licensing.http.problem_details import CONTENT_TYPE, problem_for
+from licensing.http.problem_details import CONTENT_TYPE, problem_for, problem_headers
 from licensing.infra.observability import logger
+from licensing.store.transient import unavailable
 
 # The largest body a route reads, checked before any parsing or database call (API Gateway's own cap is
 # 10 MB). The biggest body the API takes (a checkout or an offer) is a few KiB; the lookup's is one key.
@@ -43,7 +44,9 @@ def refused(event: Mapping[str, Any], error: DomainError) -> dict[str, Any]:
     """The problem answer for a domain error, logged as a refusal."""
     logger.info("Request refused", extra={"code": error.code, "status": error.status})
     request_id = (event.get("requestContext") or {}).get("requestId")
-    return result(error.status, problem_for(error, request_id), CONTENT_TYPE)
+    answered = result(error.status, problem_for(error, request_id), CONTENT_TYPE)
+    answered["headers"].update(problem_headers(error))
+    return answered
 
 
 def method_not_allowed(event: Mapping[str, Any], allowed: list[str]) -> dict[str, Any]:
@@ -99,7 +102,10 @@ def respond(
         return result(200, answer())
     except DomainError as error:
         return refused(event, error)
-    except Exception:
+    except Exception as error:
+        if (busy := unavailable(error)) is not None:  # DynamoDB still failing after botocore's retries
+            logger.warning("DynamoDB unavailable", extra={"error": type(error).__name__})
+            return refused(event, busy)
         logger.exception("Unhandled error")
         internal = InternalError("An unexpected error occurred; it has been logged.")
         request_id = (event.get("requestContext") or {}).get("requestId")

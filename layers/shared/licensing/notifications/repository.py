@@ -12,6 +12,7 @@ from pynamodb.exceptions import DeleteError, PutError
 
 from licensing.core.ids import ulid
 from licensing.store.table import NotificationItem
+from licensing.store.transient import condition_failed
 
 SK = "NOTIFICATION"
 RETENTION = timedelta(days=30)  # far beyond EventBridge's 24 hours of retries
@@ -38,7 +39,7 @@ def claim(
     try:
         item.save(condition=NotificationItem.PK.does_not_exist())
     except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return None
         raise
     return item
@@ -49,5 +50,5 @@ def release(item: NotificationItem) -> None:
     try:
         item.delete(condition=NotificationItem.claim_id == item.claim_id)
     except DeleteError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise

@@ -26,6 +26,7 @@ from licensing.core.clock import iso
 from licensing.core.ids import plausible
 from licensing.store.table import DiscountRequestItem, OfferItem
 from licensing.store.transactions import Transaction
+from licensing.store.transient import condition_failed
 
 if TYPE_CHECKING:
     from licensing.contracts.base import EventDetail
@@ -118,7 +119,7 @@ def withdraw(offer: OfferItem, now: datetime) -> bool:
             & OfferItem.withdrawn_at.does_not_exist(),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True

@@ -14,6 +14,7 @@ from licensing.core.ids import plausible
 from licensing.licenses.monthly import MONTHLY, MONTHLY_PARTNERS
 from licensing.partners.errors import PartnerNotFound
 from licensing.store.table import DistributorItem, PartnerItem, set_or_remove
+from licensing.store.transient import condition_failed
 
 SK = "PROFILE"
 DISTRIBUTORS = "DISTRIBUTORS"
@@ -68,7 +69,7 @@ def update(partner: PartnerItem, changes: dict[str, Any], now: datetime) -> Part
     try:
         partner.update(actions=actions, condition=PartnerItem.PK.exists())
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise VersionConflict("The partner changed meanwhile; read it again and retry.") from None
         raise
     return partner
@@ -105,7 +106,7 @@ def update_distributor(
     try:
         distributor.update(actions=actions, condition=DistributorItem.PK.exists())
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise VersionConflict("The distributor changed meanwhile; read it again and retry.") from None
         raise
     return distributor

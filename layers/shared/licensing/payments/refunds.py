@@ -28,7 +28,9 @@ def refunded(event: PaymentEventIn, order: OrderItem, now: datetime) -> str:
         return DUPLICATE
     if order.status == OrderStatus.FULFILLING:
         raise OrderBusy("The order's keys are still being issued; deliver the refund again shortly.")
-    if order.status == OrderStatus.PENDING_PAYMENT:  # not recorded: the provider delivers it again later
+    # Not recorded, so the provider delivers it again later: after a declined card too, since the success
+    # of another card may still be on its way (recorded now, the refund would be lost for good).
+    if order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
         raise OrderNotPaidYet(
             "The payment for this order has not arrived yet; deliver the refund again later."
         )

@@ -11,6 +11,7 @@ from pynamodb.exceptions import PutError
 
 from licensing.store.table import PaymentEventItem
 from licensing.store.transactions import Transaction
+from licensing.store.transient import condition_failed
 
 SK = "EVENT"
 EVENT = "event"  # the event record's label in a transaction: it fails for an id seen before
@@ -50,7 +51,7 @@ def record(event: PaymentEventItem) -> bool:
     try:
         event.save(condition=PaymentEventItem.PK.does_not_exist())
     except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True

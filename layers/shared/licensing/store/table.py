@@ -34,6 +34,10 @@ TABLE_NAME = os.environ.get("TABLE_NAME", "licensing")
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 # None lets botocore resolve the endpoint, which honours AWS_ENDPOINT_URL_DYNAMODB.
 HOST = os.environ.get("DYNAMODB_ENDPOINT_URL") or None
+# The retry budget of every DynamoDB call: botocore's "standard" mode (PynamoDB's default), 3 attempts in
+# all, with full-jitter exponential backoff (a random wait up to 1 s, then up to 2 s) on throttling, 5xx,
+# timeouts and lost connections; what still fails is a 503 (licensing.store.transient).
+ATTEMPTS = 3
 
 
 class IsoDateTimeAttribute(Attribute[datetime]):
@@ -67,7 +71,7 @@ class BaseItem(Model):
         host = HOST
         connect_timeout_seconds = 2
         read_timeout_seconds = 5
-        max_retry_attempts = 3
+        max_retry_attempts = ATTEMPTS - 1  # retries after the first attempt (mode "standard")
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)

@@ -3,13 +3,16 @@
 DynamoDB reports cancellation reasons by position, and PynamoDB reorders items by kind; each item here
 carries a label instead (the constants live next to the repository that writes the item). `commit()`
 retries a `TransactionConflict` (nothing was written) and reports the labelled conditions that failed
-and that the caller said it handles; anything else raises `TransactionCancelled`.
+and that the caller said it handles; conflicts or transient failures that outlast the budget raise
+`ServiceUnavailable`, anything else `TransactionCancelled`. Each attempt carries its own
+ClientRequestToken, so botocore resending it after a lost answer is not applied twice.
 """
 
 from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,7 +23,9 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from licensing.core import clock
+from licensing.core.errors import ServiceUnavailable
 from licensing.store.table import connection
+from licensing.store.transient import BUSY, is_transient
 
 if TYPE_CHECKING:
     from licensing.contracts.base import EventDetail
@@ -87,15 +92,18 @@ class Transaction:
     def commit(self, *handled: str) -> frozenset[str]:
         """Write every item or none. Returns the labels among `handled` whose condition failed (empty when
         the transaction was written); a failed condition the caller does not handle, or any other reason,
-        raises TransactionCancelled. TransactionConflicts are retried with jittered backoff."""
+        raises TransactionCancelled. TransactionConflicts are retried with jittered backoff; when they, or
+        throttling and 5xx past botocore's own retries, outlast the budget: ServiceUnavailable."""
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 self._write()
                 return frozenset()
             except TransactionCancelled as cancelled:
                 if cancelled.conflict and attempt < CONFLICT_ATTEMPTS - 1:
-                    time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
+                    backoff(attempt)
                     continue
+                if cancelled.conflict:
+                    raise ServiceUnavailable(BUSY) from cancelled
                 failed = {label for label, code in cancelled.reasons.items() if code == _CONDITION_FAILED}
                 if failed and failed == set(cancelled.reasons) and failed <= set(handled):
                     return frozenset(failed)
@@ -107,10 +115,12 @@ class Transaction:
             raise ValueError(f"a transaction holds at most {MAX_ITEMS} items, not {len(self._ops)}")
         ordered = sorted(self._ops, key=lambda op: _KIND_ORDER.index(op[0]))
         try:
-            with TransactWrite(connection=connection()) as tx:
+            with TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex) as tx:
                 for _, _, apply in ordered:
                     apply(tx)
         except TransactWriteError as error:
+            if is_transient(error):
+                raise ServiceUnavailable(BUSY) from error
             reasons = {
                 label or str(index): reason.code
                 for index, ((_, label, _), reason) in enumerate(
@@ -121,6 +131,11 @@ class Transaction:
             if not reasons:
                 raise
             raise TransactionCancelled(reasons) from error
+
+
+def backoff(attempt: int) -> None:
+    """The pause before a transaction's next attempt after a conflict: full jitter, 50 ms doubling."""
+    time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter, not security
 
 
 def write_each(

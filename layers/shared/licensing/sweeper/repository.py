@@ -16,6 +16,7 @@ from licensing.licenses.index import due_keys, due_partition
 from licensing.licenses.repository import LICENSE, after_change, from_row
 from licensing.store.table import LicenseItem, SweepNoticeItem, SweepStateItem
 from licensing.store.transactions import Transaction
+from licensing.store.transient import condition_failed
 
 STATE_PK, STATE_SK = "SWEEPER", "STATE"
 DIGEST_PK = "SWEEPER#DIGEST"
@@ -85,7 +86,8 @@ def waiting_lines() -> list[SweepNoticeItem]:
 
 
 def acquire(run_id: str, *, wall_now: float, lease_seconds: int, now: datetime) -> SweepStateItem | None:
-    """Take the run lock (free, or left by a run whose lease ran out); None when another run holds it.
+    """Take the run lock (free, held by this run already, or left by a run whose lease ran out); None when
+    another run holds it.
     The state returned carries the checkpoint (the update returns the whole item)."""
     state = SweepStateItem(STATE_PK, STATE_SK)
     try:
@@ -96,10 +98,13 @@ def acquire(run_id: str, *, wall_now: float, lease_seconds: int, now: datetime) 
                 SweepStateItem.lock_until.set(wall_now + lease_seconds),
                 SweepStateItem.updated_at.set(now),
             ],
-            condition=SweepStateItem.lock_owner.does_not_exist() | (SweepStateItem.lock_until < wall_now),
+            # its own run id too: botocore resending the update after its answer was lost
+            condition=SweepStateItem.lock_owner.does_not_exist()
+            | (SweepStateItem.lock_until < wall_now)
+            | (SweepStateItem.lock_owner == run_id),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return None
         raise
     return state
@@ -115,5 +120,5 @@ def release(run_id: str, *, swept_until: str | None) -> None:
             actions=actions, condition=SweepStateItem.lock_owner == run_id
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise  # else the lease ran out and another run took over: it owns the checkpoint now
