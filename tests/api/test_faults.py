@@ -21,9 +21,8 @@ from tests.support.billing import at, bill, monthly_license
 from tests.support.clients import Partner, WebhookSender
 from tests.support.fault_sweep import Answer, Figures, http_answer, run_answer, sweep
 from tests.support.faults import Faults, install
+from tests.support.figures import record_figures
 from tests.support.sweeper import Shop, run_at, sweeper_ran_until, workspace
-
-FIGURES = "fault_figures"
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
 def report(record_property: Callable[[str, object], None]) -> Callable[[Figures], None]:
     def record(figures: Figures) -> None:
         assert figures.survived and figures.unavailable, figures  # both outcomes were met
-        record_property(FIGURES, figures.line())
+        record_figures(record_property, f"faults, {figures.path}", **figures.counts())
 
     return record
 

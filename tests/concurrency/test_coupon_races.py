@@ -54,7 +54,7 @@ def test_thirty_licenses_racing_for_ten_coupons(
         )
 
     statuses = [a.status for a in answers]
-    assert sorted(statuses) == [200] * 10 + [409] * 20, [a.body for a in answers if a.status >= 500]
+    assert sorted(statuses) == [200] * 10 + [409] * 20, [a.body for a in answers if a.status != 200]
     assert {a.json()["code"] for a in answers if a.status == 409} == {"NO_MATCHING_COUPON"}
     winners = {a.json()["license"]["key"]: a.json()["coupon"]["key"] for a in answers if a.status == 200}
     assert sorted(winners.values()) == sorted(matching)  # each coupon once

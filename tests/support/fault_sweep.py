@@ -14,6 +14,7 @@ Tables and answers are compared whole, with one thing replaced: the identifiers 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import json
 import re
@@ -122,11 +123,8 @@ class Figures:
     unavailable: int = 0  # runs answered 503
     lost_applied: int = 0  # lost answers whose write had been applied
 
-    def line(self) -> str:
-        return (
-            f"{self.path}: {self.calls} calls, {self.runs} faulted runs, {self.injected} faults injected, "
-            f"{self.survived} survived, {self.unavailable} answered 503 ({self.lost_applied} lost answers)"
-        )
+    def counts(self) -> dict[str, int]:
+        return {name: value for name, value in dataclasses.asdict(self).items() if name != "path"}
 
 
 def sweep(

@@ -103,8 +103,8 @@ def one_line(summary: dict[str, Any]) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the contract's figures at the end of the run, passed or failed, even under xdist (each
     travels as a user property of its test's report): the fuzzing summary per key, and the number of
-    authorization matrix cells (tests/contracts/test_authorization_matrix.py), the faults injected per
-    write path (tests/api/test_faults.py) and what other tests recorded with `tests.support.figures`."""
+    authorization matrix cells (tests/contracts/test_authorization_matrix.py) and what other tests
+    recorded with `tests.support.figures` (faults per write path, events after killed relays)."""
     properties = [
         (name, value)
         for outcome in ("passed", "failed")
@@ -118,7 +118,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for name, value in properties
         if name == "authorization_cells"
     ]
-    lines += sorted(f"faults: {value}" for name, value in properties if name == "fault_figures")
     lines += sorted(figures.one_line(value) for name, value in properties if name == figures.FIGURES_PROPERTY)
     if lines:
         terminalreporter.write_sep("=", "figures (contract fuzzing, authorization, reliability)")
