@@ -52,10 +52,13 @@ class Snapshot:
     @property
     def outbox(self) -> list[Item]:
         return [
-            {"event_id": item["PK"].removeprefix("OUTBOX#"), "detail_type": item["detail_type"],
-             "detail": _json(item["detail"])}
+            {
+                "event_id": item["PK"].removeprefix("OUTBOX#"),
+                "detail_type": item["detail_type"],
+                "detail": _json(item["detail"]),
+            }
             for item in self.of("OutboxEvent")
-        ]  # fmt: skip
+        ]
 
 
 def _json(value: Any) -> Any:
@@ -94,12 +97,18 @@ def keys_match_paid_orders(state: Snapshot) -> list[str]:
         keys, listed = by_order.get(order_id, set()), set(order.get("license_keys") or [])
         expected = int(order["licenses"]) if paid else 0
         if len(keys) != expected or (paid and keys != listed) or (not paid and listed):
-            found.append(f"{order_id} ({order['status']}): {len(keys)} keys in the table, {len(listed)} listed, "
-                         f"{expected} paid for")  # fmt: skip
+            found.append(
+                f"{order_id} ({order['status']}): {len(keys)} keys in the table, {len(listed)} listed, "
+                f"{expected} paid for"
+            )
     orphans = by_order.get(None, set()) - state.vendor_keys
     found += [f"key ...{key[-5:]} has no order and was not seeded" for key in sorted(orphans)]
-    found += [f"key ...{key[-5:]} names a missing order {order_id}" for order_id, keys in by_order.items()
-              if order_id is not None and order_id not in state.orders for key in keys]  # fmt: skip
+    found += [
+        f"key ...{key[-5:]} names a missing order {order_id}"
+        for order_id, keys in by_order.items()
+        if order_id is not None and order_id not in state.orders
+        for key in keys
+    ]
     return found
 
 
@@ -112,8 +121,11 @@ def no_coupon_redeemed_twice(state: Snapshot) -> list[str]:
             coupon = _json(entry["changes"]).get("coupon_key", {}).get("to")
             if entry["action"] == "renewed" and coupon:
                 renewals_by_coupon[coupon].append(key)
-    found = [f"coupon ...{coupon[-5:]} renewed {len(keys)} times" for coupon, keys in renewals_by_coupon.items()
-             if len(keys) != 1]  # fmt: skip
+    found = [
+        f"coupon ...{coupon[-5:]} renewed {len(keys)} times"
+        for coupon, keys in renewals_by_coupon.items()
+        if len(keys) != 1
+    ]
     for coupon, keys in renewals_by_coupon.items():
         item = licenses.get(coupon)
         if item is None or item.get("redeemed_at") is None or item.get("redeemed_for") != keys[0]:
@@ -123,14 +135,16 @@ def no_coupon_redeemed_twice(state: Snapshot) -> list[str]:
             continue
         redemptions = [entry for entry in history.get(key, []) if entry["action"] == "redeemed"]
         if len(redemptions) != 1 or key not in renewals_by_coupon:
-            found.append(f"coupon ...{key[-5:]}: {len(redemptions)} redemptions, "
-                         f"{len(renewals_by_coupon.get(key, []))} renewals")  # fmt: skip
+            found.append(
+                f"coupon ...{key[-5:]}: {len(redemptions)} redemptions, "
+                f"{len(renewals_by_coupon.get(key, []))} renewals"
+            )
     return found
 
 
 def expiry_explained(state: Snapshot) -> list[str]:
     """Each activated annual license's expiry = activation + term, then each renewal applied once, in
-    order, from the expiry (or from the renewal's moment once expired); every paid renewal order is applied."""
+    order, from the expiry (or from the renewal's moment once expired); each paid renewal order applied."""
     orders, licenses = state.orders, state.licenses
     found, applied = [], Counter[str]()
     for key, entries in state.history().items():
@@ -145,7 +159,9 @@ def expiry_explained(state: Snapshot) -> list[str]:
                 if stated is None or parse_iso(stated) != current:
                     found.append(f"...{key[-5:]} activated with expiry {stated}, its term says {current}")
             elif entry["action"] == "renewed":
-                order_id, coupon = (change.get(via, {}).get("to") for via in ("renewal_order_id", "coupon_key"))
+                order_id, coupon = (
+                    change.get(via, {}).get("to") for via in ("renewal_order_id", "coupon_key")
+                )
                 if order_id:
                     applied[order_id] += 1
                     months = 12 * int(orders.get(order_id, {}).get("years") or 0)
@@ -155,8 +171,10 @@ def expiry_explained(state: Snapshot) -> list[str]:
                 expected = add_months(max(current, at), months)
                 stated_from, stated_to = (parse_iso(change["expires_at"][end]) for end in ("from", "to"))
                 if months == 0 or stated_from != current or stated_to != expected:
-                    found.append(f"...{key[-5:]} renewed {stated_from} -> {stated_to}, its history says "
-                                 f"{current} -> {expected}")  # fmt: skip
+                    found.append(
+                        f"...{key[-5:]} renewed {stated_from} -> {stated_to}, its history says "
+                        f"{current} -> {expected}"
+                    )
                 current = stated_to
         if parse_iso(license["expires_at"]) != current:
             found.append(f"...{key[-5:]} expires {license['expires_at']}, its history explains {current}")
@@ -171,15 +189,23 @@ def expiry_explained(state: Snapshot) -> list[str]:
 def events_belong_to_committed_changes(state: Snapshot) -> list[str]:
     """Every event in the outbox is on the bus and the other way round, with one id each and the same
     detail, and each announces a change the table holds."""
-    found = [f"event {event_id} delivered {count} times"
-             for event_id, count in Counter(event["event_id"] for event in state.bus).items() if count > 1]  # fmt: skip
+    found = [
+        f"event {event_id} delivered {count} times"
+        for event_id, count in Counter(event["event_id"] for event in state.bus).items()
+        if count > 1
+    ]
     outbox = {event["event_id"]: event for event in state.outbox}
     bus = {event["event_id"]: event for event in state.bus}
-    found += [f"event {event_id} in the outbox never reached the bus" for event_id in outbox.keys() - bus.keys()]
+    found += [
+        f"event {event_id} in the outbox never reached the bus" for event_id in outbox.keys() - bus.keys()
+    ]
     found += [f"event {event_id} on the bus is not in the outbox" for event_id in bus.keys() - outbox.keys()]
-    found += [f"event {event_id} on the bus differs from the outbox" for event_id in outbox.keys() & bus.keys()
-              if (outbox[event_id]["detail_type"], outbox[event_id]["detail"])
-              != (bus[event_id]["detail_type"], bus[event_id]["detail"])]  # fmt: skip
+    found += [
+        f"event {event_id} on the bus differs from the outbox"
+        for event_id in outbox.keys() & bus.keys()
+        if (outbox[event_id]["detail_type"], outbox[event_id]["detail"])
+        != (bus[event_id]["detail_type"], bus[event_id]["detail"])
+    ]
     committed = _Committed(state)
     for event in [*outbox.values(), *(bus[event_id] for event_id in bus.keys() - outbox.keys())]:
         problem = committed.explains(event["detail_type"], event["detail"])
@@ -202,43 +228,54 @@ class _Committed:
             return "no such partner"
         if "order_id" in detail and detail["order_id"] is not None and order is None:
             return "no such order"
-        if ("license_key" in detail or "coupon_key" in detail) and license is None and detail_type != "LicenseRenewed":
+        if (
+            ("license_key" in detail or "coupon_key" in detail)
+            and license is None
+            and detail_type != "LicenseRenewed"
+        ):
             return "no such license"
         check = getattr(self, detail_type, None)
         return check(detail, order, license) if check else None
 
-    def OrderPlaced(self, detail: Item, order: Item, _: Item | None) -> str | None:  # noqa: N802
+    def OrderPlaced(self, detail: Item, order: Item, _: Item | None) -> str | None:
         return None if int(order["licenses"]) == detail["licenses"] else "another license count"
 
-    def OrderPaid(self, _: Item, order: Item, __: Item | None) -> str | None:  # noqa: N802
+    def OrderPaid(self, _: Item, order: Item, __: Item | None) -> str | None:
         return None if order.get("paid_at") else "the order is not paid"
 
-    def LicensesIssued(self, detail: Item, order: Item, _: Item | None) -> str | None:  # noqa: N802
-        wrong = [key for key in detail["license_keys"] if self.licenses.get(key, {}).get("order_id") != order["id"]]
+    def LicensesIssued(self, detail: Item, order: Item, _: Item | None) -> str | None:
+        wrong = [
+            key for key in detail["license_keys"] if self.licenses.get(key, {}).get("order_id") != order["id"]
+        ]
         return f"{len(wrong)} keys not issued by the order" if wrong else None
 
-    def LicenseActivated(self, detail: Item, _: Item | None, license: Item) -> str | None:  # noqa: N802
+    def LicenseActivated(self, detail: Item, _: Item | None, license: Item) -> str | None:
         same = (license.get("activated_at"), license.get("workspace_id")) == (
-            detail["activated_at"], detail["workspace_id"])  # fmt: skip
+            detail["activated_at"],
+            detail["workspace_id"],
+        )
         return None if same else "the license is not activated so"
 
-    def LicenseClaimed(self, detail: Item, _: Item | None, license: Item) -> str | None:  # noqa: N802
+    def LicenseClaimed(self, detail: Item, _: Item | None, license: Item) -> str | None:
         return None if license.get("partner_id") == detail["partner_id"] else "another owner"
 
-    def LicenseRenewed(self, detail: Item, _: Item | None, __: Item | None) -> str | None:  # noqa: N802
+    def LicenseRenewed(self, detail: Item, _: Item | None, __: Item | None) -> str | None:
         license = self.licenses.get(detail["license_key"])
         if license is None:
             return "no such license"
         for entry in self.history.get(detail["license_key"], []):
             change = _json(entry["changes"])
             if entry["action"] == "renewed" and change["expires_at"] == {
-                "from": detail["previous_expires_at"], "to": detail["expires_at"]
-            }:  # fmt: skip
+                "from": detail["previous_expires_at"],
+                "to": detail["expires_at"],
+            }:
                 return None
         return "no renewal in the license's history moves its expiry so"
 
-    def CouponRedeemed(self, detail: Item, _: Item | None, coupon: Item) -> str | None:  # noqa: N802
-        return None if coupon.get("redeemed_for") == detail["redeemed_for"] else "the coupon is not redeemed so"
+    def CouponRedeemed(self, detail: Item, _: Item | None, coupon: Item) -> str | None:
+        return (
+            None if coupon.get("redeemed_for") == detail["redeemed_for"] else "the coupon is not redeemed so"
+        )
 
 
 def no_server_errors(state: Snapshot) -> list[str]:

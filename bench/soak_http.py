@@ -26,7 +26,7 @@ ATTEMPTS = 5  # a 503 or a broken connection is retried with the same Idempotenc
 TIMEOUT = 30
 REGION = "eu-west-1"
 CREDENTIALS = ("dev", "dev")  # what the dev server uses when none are set; the soak reads its table with them
-_KEPT_ENV = ("AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "EVENT_BUS_NAME", "PYTHONPATH")
+_DROPPED_ENV = ("AWS_ENDPOINT_URL_DYNAMODB", "DYNAMODB_ENDPOINT_URL", "EVENT_BUS_NAME", "PYTHONPATH")
 
 
 @dataclass
@@ -61,13 +61,12 @@ class DevServer:
         return self.value(r"DynamoDB endpoint:\s+\S+ \((.*)\)")
 
     def output_tail(self, lines: int = 40) -> str:
-        return "".join(self.lines[:60] + ["...\n"] + self.lines[-lines:])
+        return "".join([*self.lines[:60], "...\n", *self.lines[-lines:]])
 
 
 def _read_output(server: DevServer) -> None:
     """Keep reading the server's output (one line per request), so it never blocks on a full pipe."""
-    assert server.process.stdout is not None
-    for line in server.process.stdout:
+    for line in server.process.stdout or ():
         if len(server.lines) < 5000 or "Traceback" in line:
             server.lines.append(line)
         if "Press Ctrl-C to stop." in line:
@@ -76,9 +75,12 @@ def _read_output(server: DevServer) -> None:
 
 
 @contextmanager
-def devserver(outbox: Path) -> Iterator[DevServer]:
-    """`python -m devtools.devserver` on PORT=0 with DEV_DYNAMODB=local; stopped with Ctrl-C's SIGINT."""
-    env = {name: value for name, value in os.environ.items() if name not in _KEPT_ENV}
+def devserver(outbox: Path, dynamodb_endpoint: str | None = None) -> Iterator[DevServer]:
+    """`python -m devtools.devserver` on PORT=0 with DEV_DYNAMODB=local (or on `dynamodb_endpoint`, as
+    AWS_ENDPOINT_URL_DYNAMODB); stopped with Ctrl-C's SIGINT."""
+    env = {name: value for name, value in os.environ.items() if name not in _DROPPED_ENV}
+    if dynamodb_endpoint:
+        env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_endpoint
     env.pop("PAYMENT_WEBHOOK_SECRET", None)
     admin_key = "adm_soak_" + secrets.token_urlsafe(18)
     env.update(
@@ -92,7 +94,7 @@ def devserver(outbox: Path) -> Iterator[DevServer]:
         AWS_ACCESS_KEY_ID=CREDENTIALS[0],  # DynamoDB Local keeps a database per access key and region
         AWS_SECRET_ACCESS_KEY=CREDENTIALS[1],
     )
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    process = subprocess.Popen(
         [sys.executable, "-m", "devtools.devserver"],
         cwd=REPO_ROOT,
         env=env,

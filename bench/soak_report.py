@@ -31,8 +31,11 @@ def summary(result: Result) -> dict[str, Any]:
     by_kind: dict[str, list[Sample]] = defaultdict(list)
     for sample in result.samples:
         by_kind[sample.kind].append(sample)
-    answers = Counter(f"{sample.kind} {sample.status} {sample.code or ''}".strip()
-                      for sample in result.samples if sample.status >= 400 or sample.status == 0)  # fmt: skip
+    answers = Counter(
+        f"{sample.kind} {sample.status} {sample.code or ''}".strip()
+        for sample in result.samples
+        if sample.status >= 400 or sample.status == 0
+    )
     return {
         "engine": result.engine,
         "operations": result.operations,
@@ -42,8 +45,10 @@ def summary(result: Result) -> dict[str, Any]:
         "latency": {"overall": latency(result.samples)}
         | {kind: latency(samples) for kind, samples in sorted(by_kind.items())},
         "errors": dict(sorted(answers.items())),
-        "invariants": {name: {"holds": not found, "violations": found[:20], "count": len(found)}
-                       for name, found in result.violations.items()},  # fmt: skip
+        "invariants": {
+            name: {"holds": not found, "violations": found[:20], "count": len(found)}
+            for name, found in result.violations.items()
+        },
         "passed": result.passed,
         "machine": machine(),
     }
@@ -59,7 +64,8 @@ def text(figures: dict[str, Any]) -> str:
     )
     errors = "\n".join(f"- {answer}: {count}" for answer, count in figures["errors"].items()) or "- none"
     invariants = "\n".join(
-        f"- {name}: {'holds' if row['holds'] else f'BROKEN ({row['count']})'}"
+        f"- {name}: "
+        + ("holds" if row["holds"] else f"BROKEN ({row['count']})")
         + "".join(f"\n    - {line}" for line in row["violations"])
         for name, row in figures["invariants"].items()
     )
