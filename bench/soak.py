@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import sys
 import threading
 import time
@@ -341,7 +342,8 @@ def run(
             for index, tenant in enumerate(tenants)
         ]
         threads = [
-            threading.Thread(target=worker.run, name=f"soak-{index}") for index, worker in enumerate(workers)
+            threading.Thread(target=worker.run, name=f"soak-{index}", daemon=True)
+            for index, worker in enumerate(workers)
         ]
         started = time.perf_counter()
         for thread in threads:
@@ -358,9 +360,14 @@ def run(
     return Result(len(samples), seconds, samples, soak_checks.check(state), engine, state)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # so the dev server is stopped on the way out
+
+
 def main() -> int:
     from bench import soak_report
 
+    signal.signal(signal.SIGTERM, _interrupt)
     count = int(os.environ.get("COUNT") or 5000)
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")  # as for `make dev`: a fresh, empty engine
     result = run(count, partners=int(os.environ.get("PARTNERS") or 4), dynamodb_endpoint=endpoint)

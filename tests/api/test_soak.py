@@ -18,7 +18,7 @@ from licensing.core.clock import iso, parse_iso
 
 pytestmark = pytest.mark.server
 
-COUNT = 150
+COUNT = 300
 EVENTS = "every event belongs to a committed change, once"
 
 
@@ -72,8 +72,11 @@ def _an_event_lost(state: Snapshot) -> None:
 
 
 def _a_payment_announced_but_not_committed(state: Snapshot) -> None:
-    unpaid = next(order for order in state.of("Order") if order["status"] == "pending_payment")
-    detail = {"order_id": unpaid["id"], "partner_id": unpaid["partner_id"], "payment_id": None}
+    """An OrderPaid for an order that awaits payment (a copy of a real order, unpaid, without keys)."""
+    order = {**state.of("Order")[0], "id": "ord_unpaid", "status": "pending_payment", "license_keys": []}
+    order.pop("paid_at", None)
+    state.items.append(order)
+    detail = {"order_id": order["id"], "partner_id": order["partner_id"], "payment_id": None}
     outbox_item = {"entity": "OutboxEvent", "PK": "OUTBOX#invented", "SK": "EVENT"}
     state.items.append({**outbox_item, "detail_type": "OrderPaid", "detail": dict(detail)})
     state.bus.append({"event_id": "invented", "detail_type": "OrderPaid", "detail": dict(detail)})
