@@ -11,6 +11,7 @@ from bench.report import machine, markdown_table
 
 if TYPE_CHECKING:
     from bench.soak import Result
+    from bench.soak_checks import Snapshot
     from bench.soak_http import Sample
 
 PERCENTILES = (50, 95, 99)
@@ -25,6 +26,27 @@ def latency(samples: list[Sample]) -> dict[str, float]:
     values = sorted(sample.seconds * 1000 for sample in samples)
     figures = {f"p{percent}_ms": round(_percentile(values, percent), 2) for percent in PERCENTILES}
     return {"count": len(values), **figures, "max_ms": round(values[-1], 2)}
+
+
+def state_counts(state: Snapshot) -> dict[str, int]:
+    """What the run left in the table and on the bus, the invariants' ground."""
+    licenses, history = (
+        state.licenses.values(),
+        [entry for entries in state.history().values() for entry in entries],
+    )
+    orders = state.orders.values()
+    return {
+        "orders": len(orders),
+        "paid_orders": sum(order.get("paid_at") is not None for order in orders),
+        "renewal_orders": sum(order["type"] == "renewal" for order in orders),
+        "licenses": len(licenses),
+        "activated": sum(license.get("activated_at") is not None for license in licenses),
+        "coupons_redeemed": sum(license.get("redeemed_at") is not None for license in licenses),
+        "renewals_applied": sum(entry["action"] == "renewed" for entry in history),
+        "claimed": sum(entry["action"] == "claimed" for entry in history),
+        "outbox_events": len(state.outbox),
+        "bus_events": len(state.bus),
+    }
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -45,6 +67,7 @@ def summary(result: Result) -> dict[str, Any]:
         "latency": {"overall": latency(result.samples)}
         | {kind: latency(samples) for kind, samples in sorted(by_kind.items())},
         "errors": dict(sorted(answers.items())),
+        "state": state_counts(result.state),
         "invariants": {
             name: {"holds": not found, "violations": found[:20], "count": len(found)}
             for name, found in result.violations.items()
@@ -63,6 +86,7 @@ def text(figures: dict[str, Any]) -> str:
         ["operation", "count", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows, right=[1, 2, 3, 4, 5]
     )
     errors = "\n".join(f"- {answer}: {count}" for answer, count in figures["errors"].items()) or "- none"
+    state = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in figures["state"].items())
     invariants = "\n".join(
         f"- {name}: "
         + ("holds" if row["holds"] else f"BROKEN ({row['count']})")
@@ -73,6 +97,6 @@ def text(figures: dict[str, Any]) -> str:
         f"Soak: {figures['operations']:,} operations in {figures['wall_seconds']:.1f} s, "
         f"{figures['ops_per_second']:.1f} ops/s ({figures['engine']}); "
         f"{figures['retried_operations']} retried\n\n{latency_table}\n\n"
-        f"Refusals (status, code):\n{errors}\n\nInvariants:\n{invariants}\n\n"
+        f"Refusals (status, code):\n{errors}\n\nState: {state}\n\nInvariants:\n{invariants}\n\n"
         f"{'PASSED' if figures['passed'] else 'FAILED'}. Measured on {figures['machine']}."
     )
