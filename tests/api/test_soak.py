@@ -14,6 +14,7 @@ import pytest
 
 from bench import soak
 from bench.soak_checks import CHECKS, Snapshot, check
+from bench.soak_workload import WEIGHTS
 from licensing.core.clock import iso, parse_iso
 
 pytestmark = pytest.mark.server
@@ -32,7 +33,7 @@ def test_a_short_soak_keeps_every_invariant(result: soak.Result) -> None:
     assert result.violations == {name: [] for name in CHECKS}
     assert not [sample for sample in result.samples if sample.status >= 500 or sample.status == 0]
     succeeded = Counter(sample.kind for sample in result.samples if 200 <= sample.status < 300)
-    assert set(soak.WEIGHTS) <= set(succeeded), f"never done: {set(soak.WEIGHTS) - set(succeeded)}"
+    assert set(WEIGHTS) <= set(succeeded), f"never done: {set(WEIGHTS) - set(succeeded)}"
     state: Snapshot = result.state
     assert any(item.get("redeemed_at") for item in state.licenses.values())
     assert any(order["type"] == "renewal" and order.get("paid_at") for order in state.orders.values())
