@@ -25,6 +25,8 @@ UV_VERSION ?= 0.13.9
 PORT ?= 3000
 # Examples per operation (and mode) for `make fuzz`; make test uses tests/fuzz/schemathesis.toml's.
 FUZZ_MAX_EXAMPLES ?= 100
+# Operations for `make soak` (tests/api/test_soak.py runs a short one in make test).
+COUNT ?= 5000
 # The suite on every core, one test file per worker (a file's tests share its fixtures, in order).
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
@@ -42,7 +44,7 @@ TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 UV := $(VENV)/bin/uv
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python fuzz lint format bench build openapi client events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -55,6 +57,7 @@ help:
 	@echo "make lint        ruff check, ruff format --check, mypy"
 	@echo "make format      ruff format + ruff check --fix"
 	@echo "make bench       benchmarks"
+	@echo "make soak        COUNT=$(COUNT) operations of mixed work against the dev server, then its invariants"
 	@echo "make build       sam build (arm64, python3.13, no container)"
 	@echo "make openapi     write docs/openapi.json"
 	@echo "make client      generate the typed Python client of docs/openapi.json into build/client/"
@@ -155,6 +158,11 @@ format: venv
 
 bench: venv
 	$(VENV)/bin/python -m bench
+
+# A bounded soak against the dev server (DEV_DYNAMODB=local); figures in build/soak/summary.json, exit 1
+# when an invariant breaks.
+soak: venv
+	COUNT=$(COUNT) $(VENV)/bin/python -m bench.soak
 
 # SAM's python3.13 builder looks for a python3.13 binary on PATH: put the chosen one first.
 build: tools-venv

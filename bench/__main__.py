@@ -17,6 +17,10 @@ def main() -> int:
         return billing_only()
     if sys.argv[1:] == ["sweeper"]:  # `python -m bench sweeper`: the sweeper figures alone
         return sweeper_only()
+    if sys.argv[1:] == ["soak"]:  # `python -m bench soak`: the soak against the dev server (make soak)
+        from bench import soak
+
+        return soak.main()
     started = time.perf_counter()
     environment.configure()  # before anything imports licensing
     from moto import mock_aws
