@@ -3,21 +3,28 @@
 It serves one request at a time (werkzeug's non-threaded server): moto's DynamoDB backend has no
 locks, and serialising requests gives each call the atomicity real DynamoDB guarantees, so the
 concurrency tests exercise our conditions and transactions, not moto's races.
+
+Its transactions take one rollback copy of the table each (`devtools.moto_transactions`), not one per
+item: otherwise a dev server under load (the soak) slows down and grows by a table copy per item.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from devtools.moto_transactions import one_backup_per_transaction
 
 
 @dataclass
 class MotoServer:
     server: BaseWSGIServer
     thread: threading.Thread
+    patches: ExitStack = field(default_factory=ExitStack)
 
     @property
     def url(self) -> str:
@@ -27,11 +34,14 @@ class MotoServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+        self.patches.close()
 
 
 def start(port: int = 0) -> MotoServer:
+    patches = ExitStack()
+    patches.enter_context(one_backup_per_transaction())
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", port, app, threaded=False, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()
-    return MotoServer(server, thread)
+    return MotoServer(server, thread, patches)
