@@ -14,8 +14,10 @@ import pytest
 
 from bench import soak
 from bench.soak_checks import CHECKS, Snapshot, check
+from bench.soak_report import latency
 from bench.soak_workload import WEIGHTS
 from licensing.core.clock import iso, parse_iso
+from tests.support.figures import record_figures
 
 pytestmark = pytest.mark.server
 
@@ -28,7 +30,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> soak.Result:
     return soak.run(COUNT, partners=3, seed=7, outbox=tmp_path_factory.mktemp("soak-outbox"))
 
 
-def test_a_short_soak_keeps_every_invariant(result: soak.Result) -> None:
+def test_a_short_soak_keeps_every_invariant(result: soak.Result, record_property: Any) -> None:
     assert result.operations >= COUNT
     assert result.violations == {name: [] for name in CHECKS}
     assert not [sample for sample in result.samples if sample.status >= 500 or sample.status == 0]
@@ -38,6 +40,19 @@ def test_a_short_soak_keeps_every_invariant(result: soak.Result) -> None:
     assert any(item.get("redeemed_at") for item in state.licenses.values())
     assert any(order["type"] == "renewal" and order.get("paid_at") for order in state.orders.values())
     assert state.bus and len(state.bus) == len(state.outbox)
+    overall = latency(result.samples)
+    record_figures(
+        record_property,
+        f"soak ({result.engine})",
+        operations=result.operations,
+        seconds=round(result.seconds, 1),
+        operations_per_s=round(result.operations / result.seconds, 1),
+        p50_ms=overall["p50_ms"],
+        p99_ms=overall["p99_ms"],
+        answers_5xx=0,
+        invariants_held=len(CHECKS),
+        events=len(state.outbox),
+    )
 
 
 def _license(state: Snapshot, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
