@@ -93,7 +93,9 @@ class StreamMapping:
             streams = client.list_streams(TableName=self._table)["Streams"]
             if not streams:
                 return 0
-            arn = streams[0]["StreamArn"]
+            # A table deleted and created again keeps its old stream listed too (DynamoDB Local, AWS):
+            # the current one is the newest, and its label is its creation time in ISO 8601.
+            arn = max(streams, key=lambda stream: stream["StreamLabel"])["StreamArn"]
             if arn != self._stream_arn:  # a new table: its stream starts afresh
                 self._stream_arn, self._positions, self._attempts = arn, {}, {}
             delivered = 0
