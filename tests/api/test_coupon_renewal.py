@@ -122,6 +122,7 @@ def active(partner: Partner, webhook: WebhookSender, frozen_now: Any) -> str:
 # --- happy paths -----------------------------------------------------------------------------------
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_soonest_deadline_matching_coupon_is_used(
     partner: Partner, webhook: WebhookSender, frozen_now: Any, active: str
 ) -> None:
@@ -280,6 +281,7 @@ def test_the_coupons_order_counts_it_as_used(
     assert usage(partner, license_order) == (1, 0)
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_events_for_the_renewal_and_the_redemption(
     partner: Partner,
     webhook: WebhookSender,
@@ -591,6 +593,7 @@ def then_snapshot(rival: Any, snapshots: list[list[dict]]) -> Any:
     return run
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_coupon_taken_meanwhile_moves_on_to_the_next(
     partner: Partner,
     webhook: WebhookSender,

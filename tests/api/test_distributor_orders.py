@@ -11,6 +11,7 @@ import pytest
 from licensing.catalog.catalog import load_catalog
 from licensing.catalog.pricing import quote
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.cursors import tampered
 from tests.support.distributors import ORDER, Distributor
 from tests.support.invoke import invoke
 from tests.support.problems import assert_problem
@@ -117,6 +118,7 @@ def test_every_purchase_path_is_refused_but_managing_keeps_working(
 # ------------------------------------------------------------------------------------ distributor orders
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_distributor_orders_for_its_partner_at_its_own_discount(
     assigned: Partner, distributor: Distributor, webhook: WebhookSender, recorded_events
 ) -> None:
@@ -222,6 +224,19 @@ def test_only_the_orders_the_distributor_placed_are_listed(
     assert_problem(
         distributor.api.get(path, query={"limit": "1", "cursor": own_cursor}), 400, "INVALID_CURSOR"
     )
+
+
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
+def test_a_cursor_whose_key_is_not_a_key_of_the_index_is_invalid(
+    assigned: Partner, distributor: Distributor
+) -> None:
+    """moto resumed after any ExclusiveStartKey; DynamoDB refuses one without the index's whole key."""
+    for n in (1, 2):
+        distributor.order_for(assigned.id, licenses=n)
+    path = f"/v1/distributor/partners/{assigned.id}/orders"
+    cursor = distributor.api.get(path, query={"limit": "1"}).json()["next_cursor"]
+    for bad in tampered(cursor, keep="GSI1PK"):
+        assert_problem(distributor.api.get(path, query={"limit": "1", "cursor": bad}), 400, "INVALID_CURSOR")
 
 
 def test_a_partner_moved_away_is_no_longer_the_distributors(

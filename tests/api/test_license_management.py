@@ -11,6 +11,7 @@ from licensing.licenses.index import coupon_partition
 from licensing.licenses.keys import generate_key
 from licensing.store.table import HistoryItem, LicenseItem
 from tests.support.clients import Api, Partner, WebhookSender
+from tests.support.cursors import tampered
 from tests.support.problems import assert_problem
 from tests.support.table import snapshot, unowned_key
 
@@ -61,6 +62,7 @@ def test_another_partners_license_is_404(other: Partner, keys: list[str]) -> Non
     assert_problem(other.api.get("/v1/licenses/not-a-key"), 400, "INVALID_LICENSE_KEY")
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_edit_note_and_reference_with_history(partner: Partner, keys: list[str], frozen_now) -> None:
     before = partner.api.get(f"/v1/licenses/{keys[0]}").json()
     frozen_now(frozen_now() + timedelta(hours=1))
@@ -93,6 +95,7 @@ def test_edit_note_and_reference_with_history(partner: Partner, keys: list[str],
     assert history["next_cursor"] is None
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_stale_if_match_is_412_and_writes_nothing(partner: Partner, keys: list[str]) -> None:
     partner.api.patch(f"/v1/licenses/{keys[0]}", {"note": "first"})
     before = snapshot()
@@ -129,6 +132,7 @@ def test_bad_edits_are_400_and_write_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_history_pages_newest_first_with_a_cursor(partner: Partner, keys: list[str], frozen_now) -> None:
     for n in range(5):
         frozen_now(frozen_now() + timedelta(minutes=1))
@@ -159,6 +163,17 @@ def test_history_cursor_cannot_be_forged_or_moved(partner: Partner, other: Partn
     assert_problem(resized, 400, "INVALID_CURSOR")
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
+def test_a_cursor_whose_key_is_not_a_key_of_the_table_is_invalid(partner: Partner, keys: list[str]) -> None:
+    """moto resumed after any ExclusiveStartKey; DynamoDB refuses one that is not the table's key."""
+    for n in range(3):
+        partner.api.patch(f"/v1/licenses/{keys[0]}", {"note": f"n{n}"})
+    path = f"/v1/licenses/{keys[0]}/history"
+    cursor = partner.api.get(path, query={"limit": "1"}).json()["next_cursor"]
+    for bad in tampered(cursor, keep="PK"):
+        assert_problem(partner.api.get(path, query={"limit": "1", "cursor": bad}), 400, "INVALID_CURSOR")
+
+
 @pytest.mark.parametrize("limit", ["0", "101", "ten"])
 def test_history_limit_outside_1_to_100(partner: Partner, keys: list[str], limit: str) -> None:
     assert_problem(
@@ -166,6 +181,7 @@ def test_history_limit_outside_1_to_100(partner: Partner, keys: list[str], limit
     )
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_assign_starts_the_term(partner: Partner, keys: list[str], frozen_now) -> None:
     frozen_now(frozen_now() + timedelta(days=10))
     assigned = partner.api.post(f"/v1/licenses/{keys[0]}/assign", {"workspace_id": "ws-acme"})
@@ -207,6 +223,7 @@ def test_assign_refuses_lapsed_and_revoked(
     )
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_claim_an_unowned_key(partner: Partner, other: Partner) -> None:
     key = unowned_key()
     claimed = partner.api.post("/v1/licenses/claim", {"key": key.lower()})

@@ -32,6 +32,7 @@ def look_up(client: Api, key: str, workspace: str = "ws-1") -> dict:
     return response.json()
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_first_lookup_activates_for_the_workspace(
     client: Api, keys: list[str], frozen_now, recorded_events: RecordingPublisher, partner: Partner
 ) -> None:
@@ -60,6 +61,7 @@ def test_first_lookup_activates_for_the_workspace(
     assert (order["licenses_used"], order["licenses_unused"]) == (1, 1)
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_another_workspace_is_refused(client: Api, keys: list[str]) -> None:
     look_up(client, keys[0], "ws-1")
     answer = look_up(client, keys[0], "ws-2")

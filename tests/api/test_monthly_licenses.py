@@ -89,6 +89,7 @@ def test_devices_change_from_that_moment(monthly_partner: Partner, monthly: str,
     assert (entry["action"], entry["changes"]) == ("edited", {"devices": {"from": 5, "to": 12}})
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_suspend_and_reinstate(monthly_partner: Partner, monthly: str, frozen_now: Any) -> None:
     frozen_now(at(28, 9))
     suspended = change(monthly_partner, monthly, "suspend")
@@ -264,6 +265,7 @@ def test_each_change_is_two_calls(
     assert ddb_calls.calls == ["GetItem", "TransactWriteItems"]  # the license read, the change written
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_change_lost_to_a_concurrent_one_is_retried_on_the_new_version(
     monthly_partner: Partner, monthly: str, monkeypatch: pytest.MonkeyPatch, frozen_now: Any
 ) -> None:

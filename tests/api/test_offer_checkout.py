@@ -77,6 +77,7 @@ def test_the_offers_own_values_may_be_repeated(admin: Api, partner: Partner, fro
     assert partner.api.post("/v1/quotes", body).status == 200
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_order_through_an_offer_awaits_payment_and_links_both(
     admin: Api, partner: Partner, webhook: WebhookSender, frozen_now: Any, recorded_events: RecordingPublisher
 ) -> None:
@@ -116,6 +117,7 @@ def test_order_through_an_offer_awaits_payment_and_links_both(
     assert (license["product"], license["devices"], license["term_months"]) == ("business", 750, 24)
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_an_offer_is_used_once_and_a_replay_answers_the_first_order(
     admin: Api, partner: Partner, frozen_now: Any
 ) -> None:

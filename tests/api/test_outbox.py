@@ -23,6 +23,8 @@ from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.events import DeliveredEvents, relay_handler
 from tests.support.offers import create_offer
 
+pytestmark = pytest.mark.engines  # [moto] and [local]: tests/conftest.py
+
 
 def committed() -> dict[str, DomainEvent]:
     """Every event in the outbox, as its transaction wrote it."""

@@ -20,6 +20,7 @@ def table_snapshot() -> list[dict]:
     return sorted((item.to_simple_dict() for item in BaseItem.scan()), key=lambda i: (i["PK"], i["SK"]))
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_payment_fulfils_the_order(
     partner: Partner, webhook: WebhookSender, recorded_events: RecordingPublisher
 ) -> None:
@@ -63,6 +64,7 @@ def test_bulk_order_of_1000_is_issued_in_chunks(partner: Partner, webhook: Webho
     assert sum(1 for item in LicenseItem.scan() if item.SK == "LICENSE") == 1000
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_duplicate_event_changes_nothing(partner: Partner, webhook: WebhookSender) -> None:
     order = partner.order().json()
     assert webhook.pay(order, event_id="evt_1").json()["outcome"] == "fulfilled"
@@ -136,6 +138,7 @@ def test_partial_refund_is_recorded_and_revokes_nothing(partner: Partner, webhoo
     assert (stored["status"], stored["licenses_unused"]) == ("fulfilled", 2)
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_refund_revokes_only_unused_keys(partner: Partner, webhook: WebhookSender) -> None:
     order = partner.order(licenses=3).json()
     webhook.pay(order)
@@ -248,6 +251,7 @@ def test_signed_but_invalid_body_is_400(partner: Partner, webhook: WebhookSender
     assert table_snapshot() == before
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_fulfilment_resumes_after_a_crash(
     partner: Partner, webhook: WebhookSender, monkeypatch, recorded_events: RecordingPublisher
 ) -> None:

@@ -272,6 +272,7 @@ def test_renew_places_a_pending_renewal_order_at_the_partner_price(
     assert renewed_events(recorded_events) == []
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_paid_renewal_extends_the_term_from_the_current_expiry(
     partner: Partner, activated_key, pay, frozen_now, api: Api
 ) -> None:
@@ -355,6 +356,7 @@ def test_a_license_paid_for_before_it_expired_keeps_counting_from_its_expiry(
     ]
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_renew_and_migrate_charges_enterprise_and_moves_the_license_when_paid(
     partner: Partner, activated_key, pay, api: Api
 ) -> None:
@@ -435,6 +437,7 @@ def test_a_monthly_license_is_not_renewable(monthly_partner: Partner, route: str
 # --------------------------------------------------------------------------------------- exactly once
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_redelivered_payment_extends_the_term_and_publishes_license_renewed_once(
     partner: Partner, activated_key, webhook: WebhookSender, frozen_now, recorded_events: RecordingPublisher
 ) -> None:

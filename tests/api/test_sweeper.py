@@ -161,6 +161,7 @@ def out_of_time_after(count: int) -> Callable[[], bool]:
 # ---------------------------------------------------------------------------- reminders and the digest
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_reminders_at_30_14_7_and_1_days_one_event_per_license_one_digest_per_partner(
     shop: Shop, partner: Partner, other: Partner, sweep
 ) -> None:
@@ -511,6 +512,7 @@ def test_a_first_run_after_expiry_records_the_expiry_without_stale_reminders(
     assert [(e.detail_type, e.detail["license_key"]) for e in run.events] == [("LicenseExpired", key)]
 
 
+@pytest.mark.engines  # also on DynamoDB Local: tests/conftest.py
 def test_a_crash_mid_run_then_a_rerun_sends_every_due_notice_exactly_once(
     shop: Shop, partner: Partner, other: Partner, sweep, monkeypatch, recorded_events: RecordingPublisher
 ) -> None:

@@ -14,6 +14,8 @@ from licensing.store.table import LicenseItem
 from licensing.store.transactions import Transaction, TransactionCancelled
 from tests.support.clients import Partner, WebhookSender
 
+pytestmark = pytest.mark.engines  # [moto] and [local]: tests/conftest.py
+
 
 @pytest.fixture
 def conflict_on(monkeypatch: pytest.MonkeyPatch) -> Any:

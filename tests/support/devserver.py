@@ -1,5 +1,6 @@
 """The dev server as the developer runs it: `python -m devtools.devserver` in a subprocess, against its own
-embedded moto server, driven over real HTTP with the keys its banner prints.
+embedded database (a moto server unless `dynamodb` names another engine), driven over real HTTP with
+the keys its banner prints.
 
 Test modules import the fixtures (`devserver`, `base_url`, `partner_key`): each module then has a dev
 server of its own, started once for the module. `running_devserver` starts one with a given admin key.
@@ -76,9 +77,8 @@ def _drain(running: Running) -> None:
     running.ready.set()
 
 
-@contextmanager
-def running_devserver(*, admin_key: str, outbox: Path) -> Iterator[Running]:
-    """Start a dev server on a free port (PORT=0), wait for its banner, stop it with Ctrl-C afterwards."""
+def devserver_environment(*, admin_key: str, outbox: Path, dynamodb: str) -> dict[str, str]:
+    """The test run's environment for a dev server: no endpoint of ours, DEV_DYNAMODB=`dynamodb`."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -86,7 +86,15 @@ def running_devserver(*, admin_key: str, outbox: Path) -> Iterator[Running]:
     }
     env.pop("PAYMENT_WEBHOOK_SECRET", None)  # the dev server makes one up and prints it
     env.update(PORT="0", PYTHONUNBUFFERED="1", LICENSING_ADMIN_KEY=admin_key, POWERTOOLS_LOG_LEVEL="WARNING")
-    env["NOTIFIER_OUTBOX_DIR"] = str(outbox)
+    env.update(DEV_DYNAMODB=dynamodb, NOTIFIER_OUTBOX_DIR=str(outbox))
+    return env
+
+
+@contextmanager
+def running_devserver(*, admin_key: str, outbox: Path, dynamodb: str = "moto") -> Iterator[Running]:
+    """Start a dev server on a free port (PORT=0) with DEV_DYNAMODB=`dynamodb`, wait for its banner,
+    stop it with Ctrl-C afterwards."""
+    env = devserver_environment(admin_key=admin_key, outbox=outbox, dynamodb=dynamodb)
     process = subprocess.Popen(
         [sys.executable, "-m", "devtools.devserver"],
         cwd=REPO_ROOT,

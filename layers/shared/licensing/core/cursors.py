@@ -1,7 +1,8 @@
 """Opaque list cursors: DynamoDB's LastEvaluatedKey, bound to the query and partition that produced it.
 
 A cursor is only accepted for the same query (fingerprint) and inside the partition the caller may
-read, so a forged or swapped cursor can neither reveal another partner's data nor change the filters.
+read, so a forged or swapped cursor can neither reveal another partner's data nor change the filters;
+its key must have exactly the attributes of a key of the table or index, or DynamoDB refuses the query.
 """
 
 from __future__ import annotations
@@ -48,4 +49,15 @@ def decode(cursor: str | None, fingerprint: str, *, partition: dict[str, str]) -
         raise InvalidCursor("The cursor is malformed; start again without it.")
     if any(key.get(name) != {"S": value} for name, value in partition.items()):
         raise InvalidCursor("The cursor belongs to another query; start again without it.")
+    if partition and set(key) != key_names(partition):
+        raise InvalidCursor("The cursor is malformed; start again without it.")
     return key
+
+
+def key_names(partition: dict[str, str]) -> set[str]:
+    """The attributes of a LastEvaluatedKey in the table (partition "PK") or in an index ("GSI<n>PK"): the
+    table's key, plus the index's. DynamoDB refuses an ExclusiveStartKey with any other set."""
+    names = {"PK", "SK"}
+    for name in partition:
+        names |= {name, name.removesuffix("PK") + "SK"}
+    return names
