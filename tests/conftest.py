@@ -33,7 +33,7 @@ from licensing.infra import bus
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.engines import ENGINES, on_engine
 from tests.support.events import DeliveredEvents
-from tests.support.fuzz_report import pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
+from tests.support.fuzz_report import ENGINE_PROPERTY, pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,7 +67,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
-    """The DynamoDB engine of the test: "moto" unless the test runs on both."""
+    """The DynamoDB engine of the test: "moto" unless the test runs on both (then the run's summary counts
+    the test under its engine)."""
+    if hasattr(request, "param"):
+        request.node.user_properties.append((ENGINE_PROPERTY, request.param))
     return str(getattr(request, "param", "moto"))
 
 

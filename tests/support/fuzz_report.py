@@ -14,6 +14,7 @@ import pytest
 from tests.support import figures
 
 SUMMARY_PROPERTY = "fuzz_summary"
+ENGINE_PROPERTY = "engine"  # the DynamoDB engine of a test that runs on both (tests/conftest.py)
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -100,6 +101,22 @@ def one_line(summary: dict[str, Any]) -> str:
     )
 
 
+def _engine_counts(terminalreporter: pytest.TerminalReporter) -> list[str]:
+    """The tests that run on both DynamoDB engines, passed and failed, per engine."""
+    counts: Counter[tuple[str, str]] = Counter(
+        (value, outcome)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == ENGINE_PROPERTY
+    )
+    return [
+        f"engine {engine}: {counts[engine, 'passed']} tests passed, {counts[engine, 'failed']} failed"
+        for engine in sorted({engine for engine, _ in counts})
+    ]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the contract's figures at the end of the run, passed or failed, even under xdist (each
     travels as a user property of its test's report): the fuzzing summary per key, and the number of
@@ -119,6 +136,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         if name == "authorization_cells"
     ]
     lines += sorted(figures.one_line(value) for name, value in properties if name == figures.FIGURES_PROPERTY)
+    lines += _engine_counts(terminalreporter)
     if lines:
         terminalreporter.write_sep("=", "figures (contract fuzzing, authorization, reliability)")
         for line in lines:
