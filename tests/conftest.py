@@ -58,11 +58,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test on DynamoDB Local starts a server: it joins the server tier (run once, on 3.13)."""
+    """A test on DynamoDB Local starts a server: it joins the server tier (run once, on 3.13). The contract
+    fuzzing runs (minutes each) go first, so pytest-xdist starts them at once beside the rest instead of
+    leaving them for the end, alone."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("engine") == "local":
             item.add_marker(pytest.mark.server)
+    items.sort(key=lambda item: item.get_closest_marker("fuzz") is None)
 
 
 @pytest.fixture
