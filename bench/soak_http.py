@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.environment import REPO_ROOT
+from devtools import banner
 
 START_TIMEOUT = 120  # DynamoDB Local's JVM may take a while on a loaded machine
 ATTEMPTS = 5  # a 503 or a broken connection is retried with the same Idempotency-Key
@@ -39,26 +39,26 @@ class DevServer:
     ready: threading.Event = field(default_factory=threading.Event)
 
     def value(self, pattern: str) -> str:
-        found = re.search(pattern, "".join(self.lines[:200]), re.MULTILINE)
-        if not found:
+        found = banner.value("".join(self.lines[:200]), pattern)
+        if found is None:
             raise RuntimeError(f"{pattern!r} not in the dev server's banner:\n{self.output_tail()}")
-        return found.group(1)
+        return found
 
     @property
     def url(self) -> str:
-        return self.value(r"^\s*URL:\s+(http://127\.0\.0\.1:\d+)\s*$")
+        return self.value(banner.URL)
 
     @property
     def dynamodb_endpoint(self) -> str:
-        return self.value(r"DynamoDB endpoint:\s+(http://\S+)")
+        return self.value(banner.DYNAMODB_ENDPOINT)
 
     @property
     def table_name(self) -> str:
-        return self.value(r"DynamoDB endpoint:.*\btable (\S+)")
+        return self.value(banner.TABLE)
 
     @property
     def engine(self) -> str:
-        return self.value(r"DynamoDB endpoint:\s+\S+ \((.*)\)")
+        return self.value(banner.ENGINE)
 
     def output_tail(self, lines: int = 40) -> str:
         return "".join([*self.lines[:60], "...\n", *self.lines[-lines:]])
@@ -69,7 +69,7 @@ def _read_output(server: DevServer) -> None:
     for line in server.process.stdout or ():
         if len(server.lines) < 5000 or "Traceback" in line:
             server.lines.append(line)
-        if "Press Ctrl-C to stop." in line:
+        if banner.READY in line:
             server.ready.set()
     server.ready.set()
 

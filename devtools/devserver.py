@@ -53,6 +53,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from devtools import banner
 from devtools.docs_page import DocsPage, is_docs_path
 from devtools.gateway import HttpResponse, LocalGateway
 
@@ -523,7 +524,7 @@ class DevServer:
             f"  curl -sS -w '\\n' {auth} $API/v1/billing/usage",
             "  curl -sS -w '\\n' $API/dev/events",
             "",
-            "Press Ctrl-C to stop.",
+            banner.READY,
             "",
         ]
         return "\n".join(lines)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from devtools import banner
 from tests.support.paths import REPO_ROOT
 
 START_TIMEOUT = 30
@@ -43,18 +43,18 @@ class Running:
         return "".join(self.lines)
 
     def banner_value(self, pattern: str) -> str:
-        found = re.search(pattern, self.output, re.MULTILINE)
-        assert found, f"{pattern!r} not in the banner:\n{self.output}"
-        return found.group(1)
+        found = banner.value(self.output, pattern)
+        assert found is not None, f"{pattern!r} not in the banner:\n{self.output}"
+        return found
 
     @property
     def base_url(self) -> str:
-        return self.banner_value(r"^\s*URL:\s+(http://127\.0\.0\.1:\d+)\s*$")
+        return self.banner_value(banner.URL)
 
     @property
     def partner_key(self) -> str:
         """The demo partner's API key."""
-        return self.banner_value(r"export API=\S+ KEY=(plk_\S+)")
+        return self.banner_value(banner.PARTNER_KEY)
 
 
 @dataclass
@@ -72,7 +72,7 @@ def _drain(running: Running) -> None:
     assert running.process.stdout is not None
     for line in running.process.stdout:
         running.lines.append(line)
-        if "Press Ctrl-C to stop." in line:
+        if banner.READY in line:
             running.ready.set()
     running.ready.set()
 
