@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from licensing.core.errors import DomainError, MalformedJson, ServiceUnavailable, ValidationFailed
+from licensing.core.errors import (
+    DomainError,
+    InternalError,
+    MalformedJson,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+from licensing.infra.observability import logger
+from licensing.store.transient import unavailable
 
 PROBLEM_TYPE_BASE = "https://licensing.example.com/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -55,3 +63,14 @@ def validation_problem(errors: list[dict[str, Any]]) -> DomainError:
     ]
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
     return ValidationFailed(summary, errors=fields)
+
+
+def unexpected_problem(error: Exception) -> DomainError:
+    """The problem for an exception no use case expected, logged: a 503 when DynamoDB is still failing
+    after botocore's retries, else a 500 that says nothing internal (the log line has the traceback)."""
+    busy = unavailable(error)
+    if busy is not None:
+        logger.warning("DynamoDB unavailable", extra={"error": type(error).__name__})
+        return busy
+    logger.exception("Unhandled error")
+    return InternalError("An unexpected error occurred; it has been logged.")

@@ -8,10 +8,15 @@ import json
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from licensing.core.errors import DomainError, InternalError, MalformedJson, NotFound
-from licensing.http.problem_details import CONTENT_TYPE, problem_for, problem_headers, validation_problem
+from licensing.core.errors import DomainError, MalformedJson, NotFound
+from licensing.http.problem_details import (
+    CONTENT_TYPE,
+    problem_for,
+    problem_headers,
+    unexpected_problem,
+    validation_problem,
+)
 from licensing.infra.observability import logger
-from licensing.store.transient import unavailable
 
 
 def problem_response(app: APIGatewayRestResolver, error: DomainError) -> Response[str]:
@@ -47,8 +52,4 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:
-        if (busy := unavailable(error)) is not None:  # DynamoDB still failing after botocore's retries
-            logger.warning("DynamoDB unavailable", extra={"error": type(error).__name__})
-            return refuse(busy)
-        logger.exception("Unhandled error")
-        return problem_response(app, InternalError("An unexpected error occurred; it has been logged."))
+        return problem_response(app, unexpected_problem(error))

@@ -10,15 +10,13 @@ from typing import Any
 
 from licensing.core.errors import (
     DomainError,
-    InternalError,
     MalformedJson,
     MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from licensing.http.problem_details import CONTENT_TYPE, problem_for, problem_headers
+from licensing.http.problem_details import CONTENT_TYPE, problem_for, problem_headers, unexpected_problem
 from licensing.infra.observability import logger
-from licensing.store.transient import unavailable
 
 # The largest body a route reads, checked before any parsing or database call (API Gateway's own cap is
 # 10 MB). The biggest body the API takes (a checkout or an offer) is a few KiB; the lookup's is one key.
@@ -103,10 +101,8 @@ def respond(
     except DomainError as error:
         return refused(event, error)
     except Exception as error:
-        if (busy := unavailable(error)) is not None:  # DynamoDB still failing after botocore's retries
-            logger.warning("DynamoDB unavailable", extra={"error": type(error).__name__})
-            return refused(event, busy)
-        logger.exception("Unhandled error")
-        internal = InternalError("An unexpected error occurred; it has been logged.")
+        problem = unexpected_problem(error)
         request_id = (event.get("requestContext") or {}).get("requestId")
-        return result(internal.status, problem_for(internal, request_id), CONTENT_TYPE)
+        answered = result(problem.status, problem_for(problem, request_id), CONTENT_TYPE)
+        answered["headers"].update(problem_headers(problem))
+        return answered
