@@ -61,7 +61,7 @@ def _setup(server: DevServer, partners: int, vendor_keys: int, seed: int) -> tup
             "setup",
             "POST",
             f"/v1/admin/partners/{created.body['id']}/api-keys",
-            {"name": "soak"},
+            {"name": "soak", "role": "owner"},
             key=server.admin_key,
         )
         if not (created.ok and issued.ok):

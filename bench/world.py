@@ -150,7 +150,7 @@ class World:
     def _create_partner(self, **fields: Any) -> Partner:
         body = {"email": "ops@partner.example", "currency": "EUR", **fields}
         partner_id = self._admin("/v1/admin/partners", body)["id"]
-        key = self._admin(f"/v1/admin/partners/{partner_id}/api-keys", {"name": "bench"})
+        key = self._admin(f"/v1/admin/partners/{partner_id}/api-keys", {"name": "bench", "role": "owner"})
         return Partner(partner_id, key["api_key"], key["key_id"])
 
     def _admin(self, path: str, body: dict[str, Any]) -> Any:

@@ -335,7 +335,9 @@ class DevServer:
             if created.status != 201:
                 raise RuntimeError(f"seeding the demo partner failed: {created.status} {created.body}")
             partner_id = str(created.json()["id"])
-        key = self._admin("POST", f"/v1/admin/partners/{partner_id}/api-keys", {"name": DEMO_KEY_NAME})
+        key = self._admin(
+            "POST", f"/v1/admin/partners/{partner_id}/api-keys", {"name": DEMO_KEY_NAME, "role": "owner"}
+        )
         if key.status != 201:
             raise RuntimeError(f"issuing the demo API key failed: {key.status} {key.body}")
         return Seeded(partner_id, key.json()["api_key"], key.json()["key_id"], reused)

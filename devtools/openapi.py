@@ -38,7 +38,15 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     "partnerKey": {
         "type": "http",
         "scheme": "bearer",
-        "description": "A partner API key (`lk_...`), issued by the vendor: `Authorization: Bearer <key>`.",
+        "description": "A partner API key (`plk_<id>.<secret>`), issued by an owner or the vendor: "
+        "`Authorization: Bearer <key>`. It acts with the role it was issued with (`x-required-role`).",
+    },
+    "partnerUser": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A partner's person signed in with the Cognito user pool (`GET /v1/auth/config`): "
+        "its ID or access token as `Authorization: Bearer <token>`, acting with the person's role.",
     },
     "adminKey": {
         "type": "http",

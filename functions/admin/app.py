@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from licensing.access import api_keys
-from licensing.access.api import ApiKeyCreate, ApiKeyCreated, api_key_created
+from licensing.access.api import ApiKeyCreated, PartnerApiKeyCreate, api_key_created
 from licensing.access.errors import ApiKeyNotFound
 from licensing.core import clock
 from licensing.core.errors import VersionConflict
@@ -36,9 +36,7 @@ app.include_router(offers.router)
 
 @app.post(
     "/v1/admin/partners",
-    **operation(
-        "createPartner", PARTNERS, "Create a partner", UnknownDistributor, status=201, audience="admin"
-    ),
+    **operation("createPartner", PARTNERS, "Create a partner", UnknownDistributor, status=201, role="admin"),
 )
 def create_partner(partner: PartnerCreate) -> Response[PartnerOut]:
     created = partners.create(partner.model_dump(), clock.now())
@@ -47,7 +45,7 @@ def create_partner(partner: PartnerCreate) -> Response[PartnerOut]:
 
 @app.get(
     "/v1/admin/partners/<partner_id>",
-    **operation("getPartner", PARTNERS, "One partner", PartnerNotFound, audience="admin"),
+    **operation("getPartner", PARTNERS, "One partner", PartnerNotFound, role="admin"),
 )
 def get_partner(partner_id: str) -> PartnerOut:
     return partner_out(partners.get(partner_id))
@@ -62,7 +60,7 @@ def get_partner(partner_id: str) -> PartnerOut:
         PartnerNotFound,
         UnknownDistributor,
         VersionConflict,
-        audience="admin",
+        role="admin",
     ),
 )
 def update_partner(partner_id: str, changes: PartnerUpdate) -> PartnerOut:
@@ -77,17 +75,17 @@ def update_partner(partner_id: str, changes: PartnerUpdate) -> PartnerOut:
         "Issue an API key (the secret is shown once)",
         PartnerNotFound,
         status=201,
-        audience="admin",
+        role="admin",
     ),
 )
-def create_api_key(partner_id: str, request: ApiKeyCreate) -> Response[ApiKeyCreated]:
-    item, token = api_keys.issue_api_key(partner_id, request.name, clock.now())
+def create_api_key(partner_id: str, request: PartnerApiKeyCreate) -> Response[ApiKeyCreated]:
+    item, token = api_keys.issue_api_key(partner_id, request.name, clock.now(), request.role)
     return Response(status_code=201, content_type="application/json", body=api_key_created(item, token))
 
 
 @app.delete(
     "/v1/admin/api-keys/<key_id>",
-    **operation("revokeApiKey", PARTNERS, "Revoke an API key", ApiKeyNotFound, status=204, audience="admin"),
+    **operation("revokeApiKey", PARTNERS, "Revoke an API key", ApiKeyNotFound, status=204, role="admin"),
 )
 def revoke_api_key(key_id: str) -> Response[None]:
     api_keys.revoke(key_id, clock.now())

@@ -25,7 +25,7 @@ router = Router()
 
 @router.post(
     "/v1/admin/distributors",
-    **operation("createDistributor", DISTRIBUTORS, "Create a distributor", status=201, audience="admin"),
+    **operation("createDistributor", DISTRIBUTORS, "Create a distributor", status=201, role="admin"),
 )
 def create_distributor(distributor: DistributorCreate) -> Response[DistributorOut]:
     created = distributors.create(distributor.model_dump(), clock.now())
@@ -34,7 +34,7 @@ def create_distributor(distributor: DistributorCreate) -> Response[DistributorOu
 
 @router.get(
     "/v1/admin/distributors",
-    **operation("listDistributors", DISTRIBUTORS, "The distributors", InvalidCursor, audience="admin"),
+    **operation("listDistributors", DISTRIBUTORS, "The distributors", InvalidCursor, role="admin"),
 )
 def list_distributors(
     limit: PageSize = 25,
@@ -46,7 +46,7 @@ def list_distributors(
 
 @router.get(
     "/v1/admin/distributors/<distributor_id>",
-    **operation("getDistributor", DISTRIBUTORS, "One distributor", DistributorNotFound, audience="admin"),
+    **operation("getDistributor", DISTRIBUTORS, "One distributor", DistributorNotFound, role="admin"),
 )
 def get_distributor(distributor_id: str) -> DistributorOut:
     return distributor_out(distributors.get(distributor_id))
@@ -60,7 +60,7 @@ def get_distributor(distributor_id: str) -> DistributorOut:
         "Change a distributor",
         DistributorNotFound,
         VersionConflict,
-        audience="admin",
+        role="admin",
     ),
 )
 def update_distributor(distributor_id: str, changes: DistributorUpdate) -> DistributorOut:
@@ -76,7 +76,7 @@ def update_distributor(distributor_id: str, changes: DistributorUpdate) -> Distr
         "Issue a distributor API key (shown once)",
         DistributorNotFound,
         status=201,
-        audience="admin",
+        role="admin",
     ),
 )
 def create_distributor_api_key(distributor_id: str, request: ApiKeyCreate) -> Response[ApiKeyCreated]:

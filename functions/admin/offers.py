@@ -46,7 +46,7 @@ router = Router()
         "Make a partner an offer",
         *OFFER_TERMS_ERRORS,
         status=201,
-        audience="admin",
+        role="admin",
     ),
 )
 def create_offer(offer: OfferCreate) -> Response[OfferOut]:
@@ -57,7 +57,7 @@ def create_offer(offer: OfferCreate) -> Response[OfferOut]:
 
 @router.get(
     "/v1/admin/offers",
-    **operation("adminListOffers", OFFERS, "A partner's offers", InvalidCursor, audience="admin"),
+    **operation("adminListOffers", OFFERS, "A partner's offers", InvalidCursor, role="admin"),
 )
 def list_offers(
     partner_id: Annotated[Identifier, Query(description="the partner whose offers to list")],
@@ -72,7 +72,7 @@ def list_offers(
 
 @router.get(
     "/v1/admin/offers/<offer_id>",
-    **operation("adminGetOffer", OFFERS, "One offer", OfferNotFound, audience="admin"),
+    **operation("adminGetOffer", OFFERS, "One offer", OfferNotFound, role="admin"),
 )
 def get_offer(offer_id: str) -> OfferOut:
     return offer_out(manage.get(offer_id), clock.now())
@@ -87,7 +87,7 @@ def get_offer(offer_id: str) -> OfferOut:
         OfferNotFound,
         OfferUsed,
         OfferWithdrawn,
-        audience="admin",
+        role="admin",
     ),
 )
 def withdraw_offer(offer_id: str) -> OfferOut:
@@ -98,7 +98,7 @@ def withdraw_offer(offer_id: str) -> OfferOut:
 @router.get(
     "/v1/admin/discount-requests",
     **operation(
-        "adminListDiscountRequests", OFFERS, "Discount requests by status", InvalidCursor, audience="admin"
+        "adminListDiscountRequests", OFFERS, "Discount requests by status", InvalidCursor, role="admin"
     ),
 )
 def list_discount_requests(
@@ -120,7 +120,7 @@ def list_discount_requests(
         DiscountRequestDecided,
         *OFFER_TERMS_ERRORS,
         status=201,
-        audience="admin",
+        role="admin",
     ),
 )
 def approve_discount_request(request_id: str, approval: DiscountApproval) -> Response[DiscountApproved]:
@@ -138,7 +138,7 @@ def approve_discount_request(request_id: str, approval: DiscountApproval) -> Res
         "Reject a request",
         DiscountRequestNotFound,
         DiscountRequestDecided,
-        audience="admin",
+        role="admin",
     ),
 )
 def reject_discount_request(request_id: str, rejection: DiscountRejection) -> DiscountRequestOut:

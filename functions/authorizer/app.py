@@ -32,12 +32,15 @@ def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaConte
         logger.info("Refused an unknown, malformed or revoked key", extra={"resource": event.get("resource")})
         raise Exception("Unauthorized")
 
-    principal_id = identity.api_key_id or "admin"
+    principal_id = identity.api_key_id or identity.user_id or "admin"
     context_values = {
         "role": identity.role,
         "partner_id": identity.partner_id or "",
-        "api_key_id": principal_id,
+        "api_key_id": identity.api_key_id or ("admin" if identity.role == "admin" else ""),
         "distributor_id": identity.distributor_id or "",
+        "partner_role": identity.partner_role or "",
+        "user_id": identity.user_id or "",
+        "email": identity.email or "",
     }
     policy = APIGatewayAuthorizerResponse.from_route_arn(
         event.method_arn, principal_id, context=context_values

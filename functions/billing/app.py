@@ -29,7 +29,9 @@ Month = Annotated[
 
 @app.get(
     "/v1/billing/usage",
-    **operation("getMonthlyUsage", BILLING, "A month's device-days and charges", *MONTH_ERRORS),
+    **operation(
+        "getMonthlyUsage", BILLING, "A month's device-days and charges", *MONTH_ERRORS, role="read_only"
+    ),
 )
 def get_usage(month: Month = None) -> UsageOut:
     return usage_out(live.usage_of(principal(app).require_partner(), month, clock.now()))
@@ -38,7 +40,12 @@ def get_usage(month: Month = None) -> UsageOut:
 @app.get(
     "/v1/billing/usage.csv",
     **operation(
-        "exportMonthlyUsage", BILLING, "A month's usage as CSV", *MONTH_ERRORS, csv="One license a row"
+        "exportMonthlyUsage",
+        BILLING,
+        "A month's usage as CSV",
+        *MONTH_ERRORS,
+        role="read_only",
+        csv="One license a row",
     ),
 )
 def get_usage_csv(month: Month = None) -> Response[str]:

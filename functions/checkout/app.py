@@ -43,14 +43,18 @@ def _partner() -> PartnerItem:
     return partners.get(principal(app).require_partner())
 
 
-@app.get("/v1/catalog", **operation("getCatalog", CATALOG, "The catalog with the partner's prices"))
+@app.get(
+    "/v1/catalog",
+    **operation("getCatalog", CATALOG, "The catalog with the partner's prices", role="read_only"),
+)
 def get_catalog() -> CatalogOut:
     partner = _partner()
     return catalog_out(load_catalog(), currency=partner.currency, partner_discount=partner.discount_percent)
 
 
 @app.post(
-    "/v1/quotes", **operation("createQuote", ORDERS, "Price an order without placing it", *ORDER_ERRORS)
+    "/v1/quotes",
+    **operation("createQuote", ORDERS, "Price an order without placing it", *ORDER_ERRORS, role="purchaser"),
 )
 def create_quote(quote: QuoteRequest) -> QuoteOut:
     return quote_out(checkout.quote_for(_partner(), quote, now=clock.now()))
@@ -59,7 +63,13 @@ def create_quote(quote: QuoteRequest) -> QuoteOut:
 @app.post(
     "/v1/orders",
     **operation(
-        "createOrder", ORDERS, "Place an order", *ORDER_ERRORS, status=201, headers=(IDEMPOTENCY_KEY,)
+        "createOrder",
+        ORDERS,
+        "Place an order",
+        *ORDER_ERRORS,
+        role="purchaser",
+        status=201,
+        headers=(IDEMPOTENCY_KEY,),
     ),
 )
 def create_order(order: OrderRequest) -> Response[OrderOut]:
@@ -70,7 +80,10 @@ def create_order(order: OrderRequest) -> Response[OrderOut]:
     return Response(status_code=201, content_type="application/json", body=placed_order_out(placed, now))
 
 
-@app.get("/v1/orders", **operation("listOrders", ORDERS, "The partner's orders, newest first", InvalidCursor))
+@app.get(
+    "/v1/orders",
+    **operation("listOrders", ORDERS, "The partner's orders, newest first", InvalidCursor, role="read_only"),
+)
 def list_orders(
     type: OrderTypes = None,
     status: OrderStatuses = None,
@@ -94,7 +107,10 @@ def list_orders(
     return OrderPage(items=items, next_cursor=found.next_cursor)
 
 
-@app.get("/v1/orders/<order_id>", **operation("getOrder", ORDERS, "One order and its keys", OrderNotFound))
+@app.get(
+    "/v1/orders/<order_id>",
+    **operation("getOrder", ORDERS, "One order and its keys", OrderNotFound, role="read_only"),
+)
 def get_order(order_id: str) -> OrderOut:
     found = history.order_of(principal(app).require_partner(), order_id)
     return order_out(found.order, found.usage, clock.now())

@@ -42,7 +42,7 @@ def _distributor() -> str:
         DISTRIBUTORS,
         "The partners assigned to the distributor",
         InvalidCursor,
-        audience="distributor",
+        role="distributor",
     ),
 )
 def list_partners(
@@ -65,7 +65,7 @@ def list_partners(
         DistributorNotFound,
         PlanNotAvailable,
         status=201,
-        audience="distributor",
+        role="distributor",
         headers=(IDEMPOTENCY_KEY,),
     ),
 )
@@ -85,7 +85,7 @@ def create_order(partner_id: str, order: OrderRequest) -> Response[OrderOut]:
         "An assigned partner's orders",
         PartnerNotFound,
         InvalidCursor,
-        audience="distributor",
+        role="distributor",
     ),
 )
 def list_orders(
@@ -114,7 +114,7 @@ def list_orders(
         DISTRIBUTORS,
         "One order of an assigned partner",
         OrderNotFound,
-        audience="distributor",
+        role="distributor",
     ),
 )
 def get_order(order_id: str) -> OrderOut:

@@ -22,7 +22,10 @@ from licensing.offers.api import (
 router = Router()
 
 
-@router.get("/v1/offers", **operation("listOffers", OFFERS, "The partner's open offers", InvalidCursor))
+@router.get(
+    "/v1/offers",
+    **operation("listOffers", OFFERS, "The partner's open offers", InvalidCursor, role="read_only"),
+)
 def list_offers(
     limit: PageSize = 25,
     cursor: Cursor = None,
@@ -42,6 +45,7 @@ def list_offers(
         UnknownProduct,
         InvalidDevices,
         InvalidTerm,
+        role="purchaser",
         status=201,
         headers=(IDEMPOTENCY_KEY,),
     ),
@@ -54,7 +58,9 @@ def create_discount_request(request: DiscountRequestCreate) -> Response[Discount
 
 @router.get(
     "/v1/discount-requests",
-    **operation("listDiscountRequests", OFFERS, "The partner's discount requests", InvalidCursor),
+    **operation(
+        "listDiscountRequests", OFFERS, "The partner's discount requests", InvalidCursor, role="read_only"
+    ),
 )
 def list_discount_requests(
     limit: PageSize = 25,

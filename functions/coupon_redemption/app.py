@@ -24,6 +24,7 @@ app = create_app()
         RENEWALS,
         "Renew with one of the partner's unused coupons",
         *COUPON_ERRORS,
+        role="purchaser",
         headers=(IDEMPOTENCY_KEY,),
     ),
 )

@@ -6,7 +6,7 @@ from licensing.http.resolver import api_handler, create_app
 app = create_app(validation=False)  # no parameters or body to validate
 
 
-@app.get("/health", **operation("getHealth", HEALTH, "Liveness", audience="public"))
+@app.get("/health", **operation("getHealth", HEALTH, "Liveness", role="public"))
 def health() -> dict[str, str]:
     return {"status": "ok"}
 

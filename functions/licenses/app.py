@@ -58,7 +58,8 @@ def _query(filters: LicenseFilters, **fixed: Any) -> listing.LicenseQuery:
 
 
 @app.get(
-    "/v1/licenses", **operation("listLicenses", LICENSES, "List, search and group licenses", InvalidCursor)
+    "/v1/licenses",
+    **operation("listLicenses", LICENSES, "List, search and group licenses", InvalidCursor, role="read_only"),
 )
 def list_licenses(query: Annotated[LicenseListQuery, Query()]) -> LicenseListOut:
     now = clock.now()
@@ -77,6 +78,7 @@ def list_licenses(query: Annotated[LicenseListQuery, Query()]) -> LicenseListOut
         LICENSES,
         "The licenses as CSV",
         InvalidCursor,
+        role="read_only",
         csv="One license a row; `Link` names the next page",
     ),
 )
@@ -97,7 +99,9 @@ def export_licenses(query: Annotated[LicenseFilters, Query()]) -> Response[str]:
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body, headers=headers)
 
 
-@app.get("/v1/licenses/<key>", **operation("getLicense", LICENSES, "One license", *KEY_ERRORS))
+@app.get(
+    "/v1/licenses/<key>", **operation("getLicense", LICENSES, "One license", *KEY_ERRORS, role="read_only")
+)
 def get_license(key: str) -> Response[LicenseOut]:
     return _with_etag(management.license_for(_partner_id(), key))
 
@@ -111,6 +115,7 @@ def get_license(key: str) -> Response[LicenseOut]:
         *KEY_ERRORS,
         *SUBSCRIPTION_ERRORS,
         InvalidDevices,
+        role="purchaser",
         headers=(IF_MATCH,),
     ),
 )
@@ -121,7 +126,14 @@ def edit_license(key: str, changes: LicenseEdit) -> Response[LicenseOut]:
 
 @app.get(
     "/v1/licenses/<key>/history",
-    **operation("getLicenseHistory", LICENSES, "What happened to the license", *KEY_ERRORS, InvalidCursor),
+    **operation(
+        "getLicenseHistory",
+        LICENSES,
+        "What happened to the license",
+        *KEY_ERRORS,
+        InvalidCursor,
+        role="read_only",
+    ),
 )
 def license_history(
     key: str,
@@ -134,7 +146,13 @@ def license_history(
 @app.post(
     "/v1/licenses/<key>/assign",
     **operation(
-        "assignLicense", LICENSES, "Bind a coupon to a workspace", *KEY_ERRORS, *USE_ERRORS, AlreadyAssigned
+        "assignLicense",
+        LICENSES,
+        "Bind a coupon to a workspace",
+        *KEY_ERRORS,
+        *USE_ERRORS,
+        AlreadyAssigned,
+        role="purchaser",
     ),
 )
 def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
@@ -150,6 +168,7 @@ def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
         *KEY_ERRORS,
         *USE_ERRORS,
         OwnedByAnotherPartner,
+        role="purchaser",
     ),
 )
 def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
@@ -165,6 +184,7 @@ def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
         *KEY_ERRORS,
         *SUBSCRIPTION_ERRORS,
         AlreadySuspended,
+        role="purchaser",
     ),
 )
 def suspend_license(key: str) -> Response[LicenseOut]:
@@ -180,6 +200,7 @@ def suspend_license(key: str) -> Response[LicenseOut]:
         *KEY_ERRORS,
         *SUBSCRIPTION_ERRORS,
         NotSuspended,
+        role="purchaser",
     ),
 )
 def reinstate_license(key: str) -> Response[LicenseOut]:
@@ -194,6 +215,7 @@ def reinstate_license(key: str) -> Response[LicenseOut]:
         "Cancel a monthly license at the next UTC midnight",
         *KEY_ERRORS,
         *SUBSCRIPTION_ERRORS,
+        role="purchaser",
     ),
 )
 def cancel_license(key: str) -> Response[LicenseOut]:

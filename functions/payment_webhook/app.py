@@ -27,7 +27,7 @@ app = create_app(validation=False)  # the body is parsed by hand, after its sign
         OrderNotFound,
         OrderNotPaidYet,
         OrderBusy,
-        audience="payment_provider",
+        role="payment_provider",
     ),
 )
 def receive_payment_event() -> WebhookOut:

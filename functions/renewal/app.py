@@ -21,7 +21,11 @@ app = create_app()
 @app.get(
     "/v1/licenses/<key>/renewal-options",
     **operation(
-        "getRenewalOptions", RENEWALS, "Terms, prices, migrations and the usable coupon", *RENEWAL_ERRORS
+        "getRenewalOptions",
+        RENEWALS,
+        "Terms, prices, migrations and the usable coupon",
+        *RENEWAL_ERRORS,
+        role="read_only",
     ),
 )
 def renewal_options(key: str) -> RenewalOptionsOut:
@@ -38,6 +42,7 @@ def renewal_options(key: str) -> RenewalOptionsOut:
         InvalidTerm,
         InvalidDevices,
         DirectPurchaseDisabled,
+        role="purchaser",
         status=201,
         headers=(IDEMPOTENCY_KEY,),
     ),

@@ -11,7 +11,10 @@ from licensing.partners.errors import PartnerNotFound
 app = create_app()
 
 
-@app.get("/v1/settings", **operation("getSettings", SETTINGS, "The partner's settings", PartnerNotFound))
+@app.get(
+    "/v1/settings",
+    **operation("getSettings", SETTINGS, "The partner's settings", PartnerNotFound, role="read_only"),
+)
 def get_settings() -> SettingsOut:
     return settings_out(partners.get(principal(app).require_partner()))
 
@@ -19,7 +22,12 @@ def get_settings() -> SettingsOut:
 @app.patch(
     "/v1/settings",
     **operation(
-        "updateSettings", SETTINGS, "Change the reminder thresholds", PartnerNotFound, VersionConflict
+        "updateSettings",
+        SETTINGS,
+        "Change the reminder thresholds",
+        PartnerNotFound,
+        VersionConflict,
+        role="billing",
     ),
 )
 def update_settings(changes: SettingsUpdate) -> SettingsOut:

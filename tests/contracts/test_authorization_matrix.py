@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from devtools.gateway import HttpResponse, LocalGateway
+from licensing.http.contract import PARTNER_SECURITY
 from tests.support.offers import approval_body, offer_body, request_body
 from tests.support.paths import REPO_ROOT
 from tests.support.tenants import World, matrix_world, table_items, unknown_like
@@ -325,6 +326,8 @@ def audience_of(operation: dict[str, Any]) -> str:
     security = operation.get("security", SPEC.get("security"))
     if security == []:
         return "public"
+    if security == PARTNER_SECURITY:
+        return "partner"
     schemes = {name for requirement in security or [] for name in requirement}
     by_scheme = {scheme: audience for audience, scheme in SCHEMES.items()}
     assert len(schemes) == 1 and schemes <= by_scheme.keys(), f"security {security} names no one audience"

@@ -67,7 +67,7 @@ class Partner:
         created = admin.post("/v1/admin/partners", body)
         assert created.status == 201, created.body
         partner_id = created.json()["id"]
-        key = admin.post(f"/v1/admin/partners/{partner_id}/api-keys", {"name": "tests"})
+        key = admin.post(f"/v1/admin/partners/{partner_id}/api-keys", {"name": "tests", "role": "owner"})
         assert key.status == 201, key.body
         return cls(
             partner_id, key.json()["api_key"], key.json()["key_id"], admin.with_key(key.json()["api_key"])

@@ -22,6 +22,7 @@ def invoke(
             "role": "partner",
             "partner_id": partner.id,
             "api_key_id": partner.key_id,
+            "partner_role": "owner",  # the tests' keys are their partner's owner keys
         }
     result = gateway.handler(route.module)(event, LambdaContext(route.module))
     return result["statusCode"], json.loads(result["body"]) if result.get("body") else None

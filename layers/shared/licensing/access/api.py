@@ -4,6 +4,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from licensing.access import api_keys
+from licensing.access.roles import DEFAULT_KEY_ROLE, PartnerRole
 from licensing.core.clock import iso
 from licensing.http.models import Model, Request, Text
 from licensing.store.table import ApiKeyItem
@@ -13,11 +15,19 @@ class ApiKeyCreate(Request):
     name: Annotated[str, Text(100)] | None = None
 
 
+class PartnerApiKeyCreate(ApiKeyCreate):
+    role: PartnerRole = Field(
+        DEFAULT_KEY_ROLE,
+        description="What the key may do (see `x-required-role`); owner keys manage people and keys.",
+    )
+
+
 class ApiKeyCreated(Model):
     key_id: str
     partner_id: str | None
     distributor_id: str | None = None
     name: str | None
+    role: PartnerRole | None = Field(None, description="A partner key's role; None for a distributor's key.")
     api_key: str = Field(description="Shown once; only a hash is stored.")
     created_at: str
 
@@ -28,6 +38,7 @@ def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
         partner_id=item.partner_id,
         distributor_id=item.distributor_id,
         name=item.name,
+        role=api_keys.key_role(item) if item.partner_id else None,
         api_key=token,
         created_at=iso(item.created_at),
     )

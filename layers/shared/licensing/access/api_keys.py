@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 
 from licensing.access import repository
+from licensing.access.roles import DEFAULT_KEY_ROLE, PARTNER_ROLES, PartnerRole
 from licensing.core.ids import CROCKFORD, new_id
 from licensing.partners import distributors
 from licensing.partners import repository as partner_repo
@@ -22,19 +23,30 @@ PARTNER_PREFIX, DISTRIBUTOR_PREFIX = "plk", "dlk"
 
 
 class Identity(NamedTuple):
+    """Who is calling: `role` is whose routes it reaches; `partner_role` what a partner's key or person
+    may do there (licensing.access.roles)."""
+
     role: Literal["partner", "admin", "distributor"]
     partner_id: str | None = None
     api_key_id: str | None = None
     distributor_id: str | None = None
+    partner_role: str | None = None
+    user_id: str | None = None
+    email: str | None = None
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_api_key(partner_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
+def issue_api_key(
+    partner_id: str, name: str | None, now: datetime, role: PartnerRole = DEFAULT_KEY_ROLE
+) -> tuple[ApiKeyItem, str]:
     partner_repo.get(partner_id)  # 404 for an unknown partner
-    return _issue(ApiKeyItem(key_id=new_id(PARTNER_PREFIX), partner_id=partner_id, name=name, created_at=now))
+    item = ApiKeyItem(
+        key_id=new_id(PARTNER_PREFIX), partner_id=partner_id, name=name, created_at=now, role=role
+    )
+    return _issue(item)
 
 
 def issue_distributor_key(distributor_id: str, name: str | None, now: datetime) -> tuple[ApiKeyItem, str]:
@@ -90,4 +102,10 @@ def authenticate(authorization: str | None, admin_key: Callable[[], str | None])
         return Identity(role="distributor", api_key_id=item.key_id, distributor_id=item.distributor_id)
     if not item.partner_id:
         return None
-    return Identity(role="partner", partner_id=item.partner_id, api_key_id=item.key_id)
+    return Identity(
+        role="partner", partner_id=item.partner_id, api_key_id=item.key_id, partner_role=key_role(item)
+    )
+
+
+def key_role(item: ApiKeyItem) -> PartnerRole:
+    return item.role if item.role in PARTNER_ROLES else DEFAULT_KEY_ROLE  # type: ignore[return-value]

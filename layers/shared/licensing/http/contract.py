@@ -1,10 +1,10 @@
 """What a route promises in the OpenAPI document, declared next to the route:
 
     @app.post("/v1/orders", **operation("createOrder", ORDERS, "Place an order", UnknownProduct,
-                                        status=201, headers=(IDEMPOTENCY_KEY,)))
+                                        role="purchaser", status=201, headers=(IDEMPOTENCY_KEY,)))
 
-`operation` gives Powertools the operationId, tag, summary, success status and who may call, and records
-the problems the route's own use cases raise (`x-problems`) and the request headers it reads
+`operation` gives Powertools the operationId, tag, summary, success status and the role a caller needs
+(`x-required-role`, which the resolver enforces), and records the problems the route's own use cases raise (`x-problems`) and the request headers it reads
 (`x-headers`). `devtools/openapi.py` turns those into `application/problem+json` responses, each with
 an enum of its codes, and header parameters, and adds what every route shares: 401/403 behind the
 authorizer, 400 for a malformed request, 405, 429, 500 and 503. Nothing here runs per request.
@@ -13,7 +13,9 @@ authorizer, 400 for a malformed request, 405, 429, 500 and 503. Nothing here run
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
+
+from licensing.access.roles import REQUIRED_ROLES, RequiredRole
 
 from licensing.core.errors import (
     Conflict,
@@ -38,13 +40,16 @@ HEALTH, LOOKUP, CATALOG, ORDERS, LICENSES, RENEWALS, BILLING, OFFERS, SETTINGS =
 )
 DISTRIBUTORS, PARTNERS, PAYMENTS = "Distributors", "Partners", "Payments"
 
-Audience = Literal["partner", "admin", "distributor", "payment_provider", "public"]
-SECURITY_SCHEMES: dict[str, str] = {
-    "partner": "partnerKey",
-    "admin": "adminKey",
-    "distributor": "distributorKey",
-    "payment_provider": "paymentSignature",
+# Who may call a route: a partner's person (a Cognito token) or API key with one of the roles, or another
+# caller, as the OpenAPI document's `security` (alternatives) and `x-required-role` say.
+PARTNER_SECURITY = [{"partnerKey": []}, {"partnerUser": []}]
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "admin": [{"adminKey": []}],
+    "distributor": [{"distributorKey": []}],
+    "payment_provider": [{"paymentSignature": []}],
+    "public": [],
 }
+REQUIRED_ROLE = "x-required-role"
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
@@ -93,18 +98,22 @@ def operation(
     tag: str,
     summary: str,
     *errors: type[DomainError],
+    role: RequiredRole,
     status: int = 200,
-    audience: Audience = "partner",
     headers: tuple[Header, ...] = (),
     csv: str | None = None,
 ) -> dict[str, Any]:
     """The keyword arguments of a Powertools route decorator for this operation (see the module doc).
 
+    `role`: who may call it (licensing.access.roles): a partner role, or admin, distributor,
+    payment_provider, public. The resolver enforces it before any other work.
     `errors`: what the route's use cases raise, beyond what every route shares. `csv`: the route answers
     `text/csv`, described by this text, instead of its JSON model.
     """
     declared = [*errors, *(error for header in headers for error in header.errors)]
-    extensions: dict[str, Any] = {"x-problems": problem_codes(declared)}
+    if role not in REQUIRED_ROLES:
+        raise ValueError(f"{operation_id}: unknown role {role!r}")
+    extensions: dict[str, Any] = {"x-problems": problem_codes(declared), REQUIRED_ROLE: role}
     if headers:
         extensions["x-headers"] = [header.parameter for header in headers]
     route: dict[str, Any] = {
@@ -112,7 +121,7 @@ def operation(
         "tags": [tag],
         "summary": summary,
         "status_code": status,
-        "security": [{SECURITY_SCHEMES[audience]: []}] if audience != "public" else [],
+        "security": SECURITY.get(role, PARTNER_SECURITY),
         "openapi_extensions": extensions,
     }
     if csv is not None:

@@ -165,5 +165,5 @@ LOOKUP_OPERATION = operation(
     InvalidLicenseKey,
     LicenseNotFound,
     Conflict,
-    audience="public",
+    role="public",
 )

@@ -171,6 +171,24 @@ class ApiKeyItem(BaseItem, discriminator="ApiKey"):
     created_at = IsoDateTimeAttribute()
     revoked_at = IsoDateTimeAttribute(null=True)
     distributor_id = UnicodeAttribute(null=True)  # a distributor's key (licensing.partners.distributors)
+    role = UnicodeAttribute(null=True)  # a partner key's role; None (keys from before roles): purchaser
+    GSI1PK = UnicodeAttribute()
+    GSI1SK = UnicodeAttribute()
+    partner_index = PartnerListIndex()
+
+
+class UserItem(BaseItem, discriminator="User"):
+    """A partner's person (licensing.people): `PK=USER#<sub>`, `SK=USER`, read by the authorizer on each
+    request; listed per partner on GSI1 (`PARTNER#<id>#USERS`, `USER#<email>`)."""
+
+    user_id = UnicodeAttribute()  # the Cognito user's `sub`
+    partner_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()  # licensing.access.roles.PartnerRole
+    status = UnicodeAttribute()  # active, suspended, or removing (being deleted: no access any more)
+    created_at = IsoDateTimeAttribute()
+    updated_at = IsoDateTimeAttribute()
+    version = VersionAttribute()
     GSI1PK = UnicodeAttribute()
     GSI1SK = UnicodeAttribute()
     partner_index = PartnerListIndex()
