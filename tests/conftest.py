@@ -24,10 +24,12 @@ import pytest
 from moto import mock_aws
 
 from devtools import motoserver
+from devtools import user_pool as user_pools
 from devtools.dynamodb_local import start as start_dynamodb_local
 from devtools.gateway import LocalGateway
 from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
+from devtools.user_pool import UserPool, create_user_pool
 from licensing.core import clock
 from licensing.infra import bus
 from tests.support.clients import Api, Partner, WebhookSender
@@ -96,6 +98,16 @@ def aws(engine: str, request: pytest.FixtureRequest) -> Iterator[None]:
         else:
             with on_engine(request.getfixturevalue("dynamodb_local"), TABLE):
                 yield
+
+
+@pytest.fixture
+def user_pool(aws: None) -> Iterator[UserPool]:
+    """The template's Cognito user pool and portal client on moto, for the tests of a partner's people;
+    the functions find it through USER_POOL_ID and USER_POOL_CLIENT_ID."""
+    pool = create_user_pool(boto3.client("cognito-idp"))
+    previous = user_pools.apply(pool)
+    yield pool
+    user_pools.restore(previous)
 
 
 @pytest.fixture
