@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from devtools.gateway import load_routes, load_template
 from devtools.openapi import build
+from licensing.access.roles import PARTNER_ROLES, REQUIRED_ROLES
+from licensing.http.contract import PARTNER_SECURITY
 from licensing.licenses.errors import InvalidLicenseKey
 from licensing.licenses.keys import KEY_INPUT_PATTERN, KEY_PATH_PATTERN, generate_key, normalize_key
 from tests.support.paths import REPO_ROOT
@@ -59,6 +61,17 @@ def test_public_routes_need_no_key_and_every_other_route_names_its_scheme() -> N
     assert DOCUMENT["paths"]["/v1/orders"]["post"]["security"] == [{"partnerKey": []}, {"partnerUser": []}]
     assert DOCUMENT["paths"]["/v1/admin/partners"]["post"]["security"] == [{"adminKey": []}]
     assert DOCUMENT["paths"]["/v1/webhooks/payments"]["post"]["security"] == [{"paymentSignature": []}]
+
+
+def test_every_route_declares_the_role_it_needs_and_its_security_follows() -> None:
+    for method, path, operation in OPERATIONS:
+        required = operation.get("x-required-role")
+        assert required in REQUIRED_ROLES, f"{method} {path}: x-required-role {required!r}"
+        if required in PARTNER_ROLES:
+            assert operation["security"] == PARTNER_SECURITY, f"{method} {path}"
+    assert DOCUMENT["paths"]["/v1/settings"]["patch"]["x-required-role"] == "billing"
+    assert DOCUMENT["paths"]["/v1/orders"]["post"]["x-required-role"] == "purchaser"
+    assert DOCUMENT["paths"]["/v1/licenses"]["get"]["x-required-role"] == "read_only"
 
 
 def test_every_error_is_a_problem_with_the_codes_of_its_status() -> None:

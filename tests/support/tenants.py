@@ -35,6 +35,8 @@ A_NAME, A_EMAIL = "Alpha Matrix Resellers", "alpha-ops@alpha-matrix.example"
 C_NAME, C_EMAIL = "Charlie Matrix Shop", "charlie@charlie-matrix.example"
 A_CUSTOMER = "alpha-customer-4711"
 C_CUSTOMER = "charlie-customer-0815"
+# A's callers with a role other than owner, and that role (licensing.access.roles)
+ROLE_CALLERS = {"purchaser_key": "purchaser", "billing_key": "billing", "read_only_key": "read_only"}
 
 
 @dataclass
@@ -94,6 +96,12 @@ def build(api: Api) -> World:
     spare = _ok(admin.post(f"/v1/admin/partners/{a.id}/api-keys", {"name": "spare"}), 201)
     world.owns("A", revoked["key_id"], spare["key_id"])
     world.ids["spare_key_id"] = spare["key_id"]
+    # ...and one key of each other role (A's key in use is its owner's)
+    role_keys = {
+        role: _ok(admin.post(f"/v1/admin/partners/{a.id}/api-keys", {"name": role, "role": role}), 201)
+        for role in ROLE_CALLERS.values()
+    }
+    world.owns("A", *(key["key_id"] for key in role_keys.values()))
 
     # A's annual licenses: one active, the rest unused coupons; an order awaiting payment
     paid = _ok(a.order(licenses=4, customer_ref=A_CUSTOMER), 201)
@@ -137,6 +145,7 @@ def build(api: Api) -> World:
         "admin": ADMIN_KEY,
         "distributor": d.api_key,
         "other_distributor": e.api_key,
+        **{caller: role_keys[role]["api_key"] for caller, role in ROLE_CALLERS.items()},
     }
     world.callers = {
         "anonymous": {},
