@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 
 from licensing.access import repository
+from licensing.access.errors import ApiKeyNotFound
 from licensing.access.roles import DEFAULT_KEY_ROLE, PARTNER_ROLES, PartnerRole
+from licensing.core import cursors
 from licensing.core.ids import CROCKFORD, new_id
 from licensing.partners import distributors
 from licensing.partners import repository as partner_repo
@@ -66,6 +68,30 @@ def _issue(item: ApiKeyItem) -> tuple[ApiKeyItem, str]:
 def revoke(key_id: str, now: datetime) -> None:
     """The key stops working at once; revoking it again changes nothing."""
     repository.revoke(key_id, now)
+
+
+def revoke_own(partner_id: str, key_id: str, now: datetime) -> None:
+    """An owner revokes one of the partner's keys; another partner's is as unknown as an id nobody has,
+    and revoking it again changes nothing."""
+    item = repository.get(key_id)
+    if item is None or item.partner_id != partner_id:
+        raise ApiKeyNotFound(f"No API key '{key_id[:128]}'.")
+    repository.revoke(key_id, now)
+
+
+class KeyPage(NamedTuple):
+    items: list[ApiKeyItem]
+    next_cursor: str | None
+
+
+def of_partner(partner_id: str, *, limit: int, cursor: str | None) -> KeyPage:
+    """The partner's keys (never their secrets), revoked ones included."""
+    fingerprint = cursors.fingerprint(list="api-keys", partner=partner_id, limit=limit)
+    partition = {"GSI1PK": repository.partner_partition(partner_id)}
+    items, last = repository.partner_page(
+        partner_id, limit=limit, start=cursors.decode(cursor, fingerprint, partition=partition)
+    )
+    return KeyPage(items, cursors.encode(last, fingerprint))
 
 
 def bearer_token(authorization: str | None) -> str | None:

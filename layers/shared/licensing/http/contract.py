@@ -39,6 +39,7 @@ HEALTH, LOOKUP, CATALOG, ORDERS, LICENSES, RENEWALS, BILLING, OFFERS, SETTINGS =
     "Settings",
 )
 DISTRIBUTORS, PARTNERS, PAYMENTS = "Distributors", "Partners", "Payments"
+PEOPLE = "People"
 
 # Who may call a route: a partner's person (a Cognito token) or API key with one of the roles, or another
 # caller, as the OpenAPI document's `security` (alternatives) and `x-required-role` say.
