@@ -30,7 +30,8 @@ TAGS = {
     "Billing": "Monthly (MSP) billing: usage so far and its CSV.",
     "Offers": "Special prices from the partner manager, and education / non-profit discount requests.",
     "Settings": "A partner's own settings.",
-    "People": "A partner's people and API keys, managed by its owners; who is calling (`GET /v1/me`).",
+    "People": "A partner's people and API keys, managed by its owners; who is calling (`GET /v1/me`); "
+    "where people sign in (`GET /v1/auth/config`).",
     "Distributors": "Distributors and the orders they place for their partners.",
     "Partners": "The vendor's operators: partners and their API keys.",
     "Payments": "The payment provider's signed webhook.",

@@ -86,6 +86,8 @@ ROWS: dict[str, Row] = {
     # statuses: anonymous malformed unknown_key forged_secret revoked provider | A B admin D E
     "GET /health":
         row("public", "200 200 200 200 200 200 | 200 200 200 200 200"),
+    "GET /v1/auth/config":  # where people sign in: the same answer for everyone
+        row("public", "200 200 200 200 200 200 | 200 200 200 200 200"),
     "POST /v1/lookup":
         row("public", "200 200 200 200 200 200 | 200 200 200 200 200", body=lookup_body),
     "POST /v1/webhooks/payments":  # the body: a payment of A's pending order, signed for `provider` only

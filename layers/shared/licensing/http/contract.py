@@ -43,7 +43,7 @@ PEOPLE = "People"
 
 # Who may call a route: a partner's person (a Cognito token) or API key with one of the roles, or another
 # caller, as the OpenAPI document's `security` (alternatives) and `x-required-role` say.
-PARTNER_SECURITY = [{"partnerKey": []}, {"partnerUser": []}]
+PARTNER_SECURITY: list[dict[str, list[str]]] = [{"partnerKey": []}, {"partnerUser": []}]
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"adminKey": []}],
     "distributor": [{"distributorKey": []}],
