@@ -340,3 +340,33 @@ def test_the_directorys_refusals_are_typed_problems(
     answer = invite(partner, "kim@acme.example", temporary_password=PASSWORD)
     assert (answer.status, answer.json()["code"]) == (status, code), answer.body
     assert snapshot() == before
+
+
+def test_me_for_a_person(gateway, partner: Partner, user_pool: UserPool) -> None:
+    """As the authorizer describes a signed-in person (its JWT verification is tested with the authorizer)."""
+    import json
+
+    from devtools.gateway import LambdaContext, api_event
+
+    person = created(partner, "lea@acme.example", "billing")
+
+    def me_as(user_id: str) -> tuple[int, Any]:
+        route, params = next((r, p) for r in gateway.routes if (p := r.match("GET", "/v1/me")) is not None)
+        event = api_event(route, "/v1/me", params, {}, {}, None, False, "req-me")
+        event["requestContext"]["authorizer"] = {
+            "principalId": user_id, "role": "partner", "partner_id": partner.id, "api_key_id": "",
+            "partner_role": "billing", "user_id": user_id, "email": "lea@acme.example",
+        }  # fmt: skip
+        result = gateway.handler(route.module)(event, LambdaContext(route.module))
+        return result["statusCode"], json.loads(result["body"])
+
+    status, me = me_as(person["id"])
+    assert status == 200
+    assert me["caller"] == {
+        "type": "user", "role": "billing", "id": person["id"], "email": "lea@acme.example",
+        "status": "active", "key_id": None, "name": None,
+    }  # fmt: skip
+    assert (me["partner"]["id"], me["role"]) == (partner.id, "billing")
+    assert partner.api.delete(f"/v1/users/{person['id']}").status == 204
+    status, gone = me_as(person["id"])
+    assert (status, gone["code"]) == (401, "UNAUTHORIZED")
