@@ -151,9 +151,8 @@ def _path_parameters() -> dict[str, dict[str, Any]]:
         "key_id": {"type": "string", "pattern": f"^[pd]?lk_{symbol}{{26}}$", "description": "API key id"},
         "user_id": {
             "type": "string",
-            "minLength": 1,
-            "maxLength": 128,
-            "description": "A person's id: the user pool's `sub`",
+            "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            "description": "A person's id: the user pool's `sub` (a UUID)",
             "example": "3f1c9a52-7d1e-4c1b-9a0e-2b6f0f6c8d41",
         },
     }

@@ -5,14 +5,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from licensing.core import clock
-from licensing.core.errors import InvalidCursor, ValidationFailed
+from licensing.core.errors import InvalidCursor
 from licensing.http.contract import PEOPLE, operation
 from licensing.http.params import Cursor, PageSize
 from licensing.partners import service as partners
 from licensing.partners.errors import PartnerNotFound
 from licensing.people import service as people
 from licensing.people.api import FirstOwnerCreate, UserOut, UserPage, user_out
-from licensing.people.errors import DirectoryUnavailable, InvalidPassword, UserExists
+from licensing.people.errors import DirectoryUnavailable, InvalidEmail, InvalidPassword, UserExists
 
 router = Router()
 
@@ -26,7 +26,7 @@ router = Router()
         PartnerNotFound,
         UserExists,
         InvalidPassword,
-        ValidationFailed,
+        InvalidEmail,
         DirectoryUnavailable,
         role="admin",
         status=201,

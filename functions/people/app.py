@@ -7,7 +7,7 @@ from licensing.access import api_keys
 from licensing.access.api import ApiKeyCreated, PartnerApiKeyCreate, api_key_created
 from licensing.access.errors import ApiKeyNotFound
 from licensing.core import clock
-from licensing.core.errors import InvalidCursor, ValidationFailed, VersionConflict
+from licensing.core.errors import InvalidCursor, VersionConflict
 from licensing.http.contract import IDEMPOTENCY_KEY, PEOPLE, operation
 from licensing.http.params import Cursor, PageSize
 from licensing.http.resolver import api_handler, create_app, idempotency_key, principal
@@ -26,6 +26,7 @@ from licensing.people.api import (
 )
 from licensing.people.errors import (
     DirectoryUnavailable,
+    InvalidEmail,
     InvalidPassword,
     LastOwner,
     UserBeingRemoved,
@@ -57,7 +58,7 @@ def list_users(limit: PageSize = 25, cursor: Cursor = None) -> UserPage:
         "Invite a person (Cognito e-mails the invitation, or a temporary password is set)",
         UserExists,
         InvalidPassword,
-        ValidationFailed,
+        InvalidEmail,
         DirectoryUnavailable,
         role="owner",
         status=201,

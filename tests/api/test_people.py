@@ -191,12 +191,16 @@ def test_another_partners_user_is_not_found_like_an_unknown_one(
         ({"email": "a@b.example", "role": "purchaser", "admin": True}, "VALIDATION_ERROR"),
         ({"email": f"{'a' * 250}@b.example", "role": "purchaser"}, "VALIDATION_ERROR"),
         ({"email": "a@b.example"}, "VALIDATION_ERROR"),
-        ({"email": "a@b.example", "role": "owner", "temporary_password": "short"}, "INVALID_PASSWORD"),
+        ({"email": "a@b.example", "role": "owner", "temporary_password": "Sh0rt!"}, "VALIDATION_ERROR"),
+        ({"email": "a@b.example", "role": "owner", "temporary_password": "x" * 300}, "VALIDATION_ERROR"),
         (
-            {"email": "a@b.example", "role": "owner", "temporary_password": "alllowercase-123"},
+            {"email": "a@b.example", "role": "owner", "temporary_password": "lowercase-123"},
             "INVALID_PASSWORD",
         ),
-        ({"email": "a@b.example", "role": "owner", "temporary_password": "x" * 300}, "VALIDATION_ERROR"),
+        (
+            {"email": "a@b.example", "role": "owner", "temporary_password": "NoDigitsHere!"},
+            "INVALID_PASSWORD",
+        ),
     ],
 )
 def test_bad_invitations_write_nothing(
@@ -204,7 +208,8 @@ def test_bad_invitations_write_nothing(
 ) -> None:
     before = snapshot()
     answer = partner.api.post("/v1/users", body)
-    assert (answer.status, answer.json()["code"]) == (400, code), answer.body
+    status = 422 if code == "INVALID_PASSWORD" else 400
+    assert (answer.status, answer.json()["code"]) == (status, code), answer.body
     assert snapshot() == before
     assert directory_user(user_pool, "a@b.example") is None
 
@@ -304,3 +309,64 @@ def test_the_admin_creates_a_partners_first_owner(partner: Partner, admin, user_
     assert (unknown.status, unknown.json()["code"]) == (404, "PARTNER_NOT_FOUND")
     assert directory_user(user_pool, "x@y.example") is None
     assert people_repo.owner_count(partner.id) == 1
+
+
+@pytest.mark.parametrize(
+    ("cognito_code", "status", "code"),
+    [
+        ("InvalidPasswordException", 422, "INVALID_PASSWORD"),
+        ("InvalidParameterException", 422, "INVALID_EMAIL"),
+        ("UsernameExistsException", 409, "USER_EXISTS"),
+        ("TooManyRequestsException", 503, "DIRECTORY_UNAVAILABLE"),
+    ],
+)
+def test_the_directorys_refusals_are_typed_problems(
+    partner: Partner, user_pool: UserPool, monkeypatch: pytest.MonkeyPatch, cognito_code: str, status: int,
+    code: str,
+) -> None:  # fmt: skip
+    from botocore.exceptions import ClientError
+
+    from licensing.infra import cognito
+
+    class Refusing:
+        def admin_create_user(self, **_: Any) -> None:
+            raise ClientError({"Error": {"Code": cognito_code, "Message": "no"}}, "AdminCreateUser")
+
+        def admin_get_user(self, **_: Any) -> None:
+            raise ClientError({"Error": {"Code": "UserNotFoundException", "Message": "no"}}, "AdminGetUser")
+
+    monkeypatch.setattr(cognito, "client", Refusing)
+    before = snapshot()
+    answer = invite(partner, "kim@acme.example", temporary_password=PASSWORD)
+    assert (answer.status, answer.json()["code"]) == (status, code), answer.body
+    assert snapshot() == before
+
+
+def test_me_for_a_person(gateway, partner: Partner, user_pool: UserPool) -> None:
+    """As the authorizer describes a signed-in person (its JWT verification is tested with the authorizer)."""
+    import json
+
+    from devtools.gateway import LambdaContext, api_event
+
+    person = created(partner, "lea@acme.example", "billing")
+
+    def me_as(user_id: str) -> tuple[int, Any]:
+        route, params = next((r, p) for r in gateway.routes if (p := r.match("GET", "/v1/me")) is not None)
+        event = api_event(route, "/v1/me", params, {}, {}, None, False, "req-me")
+        event["requestContext"]["authorizer"] = {
+            "principalId": user_id, "role": "partner", "partner_id": partner.id, "api_key_id": "",
+            "partner_role": "billing", "user_id": user_id, "email": "lea@acme.example",
+        }  # fmt: skip
+        result = gateway.handler(route.module)(event, LambdaContext(route.module))
+        return result["statusCode"], json.loads(result["body"])
+
+    status, me = me_as(person["id"])
+    assert status == 200
+    assert me["caller"] == {
+        "type": "user", "role": "billing", "id": person["id"], "email": "lea@acme.example",
+        "status": "active", "key_id": None, "name": None,
+    }  # fmt: skip
+    assert (me["partner"]["id"], me["role"]) == (partner.id, "billing")
+    assert partner.api.delete(f"/v1/users/{person['id']}").status == 204
+    status, gone = me_as(person["id"])
+    assert (status, gone["code"]) == (401, "UNAUTHORIZED")

@@ -37,6 +37,8 @@ A_NAME, A_EMAIL = "Alpha Matrix Resellers", "alpha-ops@alpha-matrix.example"
 C_NAME, C_EMAIL = "Charlie Matrix Shop", "charlie@charlie-matrix.example"
 A_CUSTOMER = "alpha-customer-4711"
 C_CUSTOMER = "charlie-customer-0815"
+PASSWORD = {"temporary_password": "Matrix-Passw0rd!"}
+B_PERSON = "bravo-person@bravo-matrix.example"
 
 
 @dataclass
@@ -68,7 +70,11 @@ def matrix_world(gateway: LocalGateway) -> Iterator[World]:
         previous = user_pools.apply(create_user_pool(boto3.client("cognito-idp")))
         try:
             create_table(boto3.client("dynamodb"), TABLE)
-            yield build(Api(gateway))
+            previous = user_pools.apply(user_pools.create_user_pool(boto3.client("cognito-idp")))
+            try:
+                yield build(Api(gateway))
+            finally:
+                user_pools.restore(previous)
         finally:
             bus.set_publisher(None)
             user_pools.restore(previous)
@@ -98,6 +104,20 @@ def build(api: Api) -> World:
     spare = _ok(admin.post(f"/v1/admin/partners/{a.id}/api-keys", {"name": "spare"}), 201)
     world.owns("A", revoked["key_id"], spare["key_id"])
     world.ids["spare_key_id"] = spare["key_id"]
+
+    # A's people: its first owner (by the admin), one to re-role, one to remove; B's person, whose e-mail
+    # nobody may invite again; A's own key to revoke
+    first_owner = {"email": "alpha-owner@alpha-matrix.example", "role": "owner", **PASSWORD}
+    owner = _ok(admin.post(f"/v1/admin/partners/{a.id}/users", first_owner), 201)
+    invited = [
+        {"email": f"alpha-{n}@alpha-matrix.example", "role": "purchaser", **PASSWORD}
+        for n in ("person", "leaver")
+    ]
+    people = [_ok(a.api.post("/v1/users", body), 201) for body in invited]
+    _ok(b.api.post("/v1/users", {"email": B_PERSON, "role": "billing", **PASSWORD}), 201)
+    self_key = _ok(a.api.post("/v1/api-keys", {"name": "self-service", "role": "read_only"}), 201)
+    world.ids.update(a_user=people[0]["id"], a_leaver=people[1]["id"], self_key=self_key["key_id"])
+    world.owns("A", self_key["key_id"], *(p[field] for p in (owner, *people) for field in ("id", "email")))
 
     # A's annual licenses: one active, the rest unused coupons; an order awaiting payment
     paid = _ok(a.order(licenses=4, customer_ref=A_CUSTOMER), 201)

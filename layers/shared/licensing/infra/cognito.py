@@ -8,8 +8,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from licensing.core.errors import ValidationFailed
-from licensing.people.errors import DirectoryUnavailable, InvalidPassword, UserExists
+from licensing.people.errors import DirectoryUnavailable, InvalidEmail, InvalidPassword, UserExists
 
 PARTNER_ATTRIBUTE = "custom:partner_id"
 _BUSY = {"TooManyRequestsException", "InternalErrorException", "LimitExceededException"}
@@ -57,7 +56,7 @@ def _translate(error: Exception) -> Exception:
             "Use at least 12 characters with upper- and lower-case letters, a digit and a symbol."
         )
     if code == "InvalidParameterException":
-        return ValidationFailed("The user directory refused the e-mail or an attribute.")
+        return InvalidEmail("The user directory refused this e-mail; check it for typing errors.")
     if code in _BUSY:
         return DirectoryUnavailable()
     return error

@@ -26,11 +26,11 @@ Email = Annotated[
 ]
 TemporaryPassword = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256),
+    StringConstraints(min_length=12, max_length=256),
     Field(
         description="For scripted set-ups: no invitation is e-mailed and the person signs in with this "
-        "password, then must choose a new one. At least 12 characters with upper- and lower-case "
-        "letters, a digit and a symbol, else 400 INVALID_PASSWORD."
+        "password, then must choose a new one. Upper- and lower-case letters, a digit and a symbol, "
+        "else 422 INVALID_PASSWORD."
     ),
 ]
 UserStatus = Literal["active", "suspended", "removing"]

@@ -3,7 +3,7 @@ and another partner's person is not found as an unknown one is, so neither revea
 
 from __future__ import annotations
 
-from licensing.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable
+from licensing.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable, Unprocessable
 
 
 class UserNotFound(NotFound):
@@ -21,9 +21,16 @@ class LastOwner(Conflict):
     title = "A partner keeps at least one active owner"
 
 
-class InvalidPassword(DomainError):
+# 422, not 400: the request fits its schema, and the user pool's policy (or its stricter idea of an
+# e-mail) is a rule no schema expresses.
+class InvalidPassword(Unprocessable):
     code = "INVALID_PASSWORD"
     title = "The temporary password does not meet the password policy"
+
+
+class InvalidEmail(Unprocessable):
+    code = "INVALID_EMAIL"
+    title = "The user directory does not accept this e-mail"
 
 
 class InvalidUserChange(DomainError):

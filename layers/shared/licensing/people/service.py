@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from licensing.access import repository as key_repo
 from licensing.core import cursors
-from licensing.core.errors import VersionConflict
+from licensing.core.errors import Unauthorized, VersionConflict
 from licensing.infra import cognito
 from licensing.people import repository, rules
 from licensing.people.errors import LastOwner, UserExists, UserNotFound
@@ -135,5 +135,7 @@ class Me(NamedTuple):
 def me(user_id: str | None, api_key_id: str | None) -> Me:
     """The caller's own item: the person (one GetItem) or the API key (one GetItem)."""
     if user_id:
-        return Me(repository.get(user_id), None)
+        if (person := repository.get(user_id)) is None:  # removed since the authorizer read it
+            raise Unauthorized("A valid API key or sign-in is required.")
+        return Me(person, None)
     return Me(None, key_repo.get(api_key_id or ""))
