@@ -23,7 +23,6 @@ from devtools import user_pool as user_pools
 from devtools.fake_payments import signed_payment_event
 from devtools.gateway import LocalGateway
 from devtools.table import create_table
-from devtools.user_pool import create_user_pool
 from licensing.core import clock
 from licensing.infra import bus
 from licensing.licenses.keys import generate_key
@@ -67,7 +66,6 @@ def matrix_world(gateway: LocalGateway) -> Iterator[World]:
     with pytest.MonkeyPatch.context() as patch, mock_aws():
         patch.setattr(clock, "now", lambda: NOW)
         bus.set_publisher(bus.RecordingPublisher())
-        previous = user_pools.apply(create_user_pool(boto3.client("cognito-idp")))
         try:
             create_table(boto3.client("dynamodb"), TABLE)
             previous = user_pools.apply(user_pools.create_user_pool(boto3.client("cognito-idp")))
@@ -77,7 +75,6 @@ def matrix_world(gateway: LocalGateway) -> Iterator[World]:
                 user_pools.restore(previous)
         finally:
             bus.set_publisher(None)
-            user_pools.restore(previous)
 
 
 def _ok(response: Any, status: int = 200) -> Any:
