@@ -391,3 +391,23 @@ def test_a_token_without_a_configured_pool_is_refused(
 ) -> None:
     monkeypatch.delenv("USER_POOL_ID")
     assert_unauthorized(as_token(api, signed_in["id"]).get("/v1/catalog"))
+
+
+def test_auth_config_names_the_pool_its_client_and_cognitos_endpoint(
+    api: Api, user_pool: UserPool, monkeypatch: pytest.MonkeyPatch, ddb_calls
+) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
+    ddb_calls.reset()
+    answer = api.get("/v1/auth/config")  # no key
+    assert answer.status == 200, answer.body
+    assert answer.json() == {
+        "region": "eu-west-1",
+        "user_pool_id": user_pool.id,
+        "client_id": user_pool.client_id,
+        "endpoint": "https://cognito-idp.eu-west-1.amazonaws.com",
+    }
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:5000/")
+    assert api.get("/v1/auth/config").json()["endpoint"] == "http://127.0.0.1:5000"
+    assert ddb_calls.calls == []
+    monkeypatch.delenv("USER_POOL_ID")  # a deployment without its pool is a server error, logged
+    assert api.get("/v1/auth/config").status == 500
