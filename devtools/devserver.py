@@ -10,8 +10,16 @@ in AWS: each change writes them to the table's outbox, and after every request t
 played into the outbox relay function (`devtools.streams`, Lambda's event source mapping), which
 delivers them to a bus recorded in memory instead of EventBridge.
 
-On start it creates the table, seeds a demo partner with an API key and prints a banner with the keys
-and ready-to-paste curl commands. Dev-only routes, never part of template.yaml, are served here:
+People sign in with moto's Cognito (cognito-idp): the moto server that serves DynamoDB serves it too,
+and beside DynamoDB Local (or the user's endpoint) a moto server is started for it alone;
+`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` wins over both. The template's user pool and portal client
+are created there (`devtools.user_pool`) and the functions get USER_POOL_ID, USER_POOL_CLIENT_ID and
+that endpoint, so the authorizer fetches the pool's JWKS from moto over HTTP, as it would from Cognito.
+
+On start it creates the table, seeds a demo partner with an API key and an owner (a person, through
+`POST /v1/admin/partners/{id}/users` with a generated temporary password) and prints a banner with the
+keys, the owner's e-mail and password, how to sign in, and ready-to-paste curl commands. Dev-only
+routes, never part of template.yaml, are served here:
 
 - `POST /dev/pay/{order_id}`: sign a `payment.succeeded` event for the order's total (optional query
   `type=payment.failed|payment.refunded`, `amount=<minor units>`) and send it to the payment webhook
@@ -61,6 +69,7 @@ if TYPE_CHECKING:
     from devtools.dynamodb_local import DynamoDBLocal
     from devtools.motoserver import MotoServer
     from devtools.streams import StreamMapping
+    from devtools.user_pool import UserPool
     from licensing.core.errors import DomainError
     from licensing.infra.bus import RecordingPublisher
 
@@ -77,6 +86,10 @@ DEMO_PARTNER = {
     "billing": "monthly",  # MSP billing: it buys both plans, so the demo shows monthly licenses and /dev/bill
 }
 DEMO_KEY_NAME = "devserver"
+DEMO_OWNER_EMAIL = "owner@demo-partner.example"
+COGNITO_ENDPOINT = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
+# What the banner's sign-in example sets as the owner's own password after the temporary one.
+EXAMPLE_NEW_PASSWORD = "Chosen-Passw0rd-1"  # noqa: S105 - a placeholder the developer replaces
 T = TypeVar("T")
 PAYMENT_TYPES = ("payment.succeeded", "payment.failed", "payment.refunded")
 # DEV_DYNAMODB: the embedded engine, and how the banner names it.
@@ -163,6 +176,14 @@ class Seeded:
     api_key: str
     key_id: str
     reused_partner: bool
+    owner_email: str = DEMO_OWNER_EMAIL
+    owner_password: str | None = None  # None: the owner was made by an earlier run on this endpoint
+
+
+def temporary_password() -> str:
+    """A strong password for the pool's policy (12+ characters, both cases, a digit, a symbol) that a
+    shell takes as it is, quoted or not."""
+    return f"Dev-{secrets.token_hex(8)}-Pw1"
 
 
 def _started(value: T | None) -> T:
@@ -216,6 +237,11 @@ class DevServer:
         self.recorder: RecordingPublisher | None = None
         self.stream: StreamMapping | None = None
         self.seeded: Seeded | None = None
+        self.cognito_server: MotoServer | None = None  # only when the DynamoDB engine is not moto
+        self.cognito_endpoint = ""
+        self.pool: UserPool | None = None
+        self._set_cognito_endpoint = False
+        self._previous_pool: dict[str, str | None] | None = None
         self.httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one request at a time, like a single Lambda instance
@@ -227,6 +253,7 @@ class DevServer:
         configure_environment()
         try:
             self._start_dynamodb()
+            self._start_cognito()
             from devtools.local_bus import LocalBus
             from devtools.streams import RELAY_MODULE, StreamMapping
             from licensing.infra import bus
@@ -263,6 +290,39 @@ class DevServer:
         self.table_name = table.BaseItem.Meta.table_name
         create_table(boto3.client("dynamodb", endpoint_url=endpoint), self.table_name)
 
+    def _start_cognito(self) -> None:
+        """moto's Cognito: the embedded moto server, or one of its own, unless the user named one."""
+        import boto3
+
+        from devtools import motoserver
+        from devtools.user_pool import apply, create_user_pool
+
+        endpoint = os.environ.get(COGNITO_ENDPOINT) or None
+        if endpoint is None:
+            if isinstance(self.embedded, motoserver.MotoServer):
+                endpoint = self.embedded.url  # one moto server serves every service
+            else:
+                self.cognito_server = motoserver.start()
+                endpoint = self.cognito_server.url
+            os.environ[COGNITO_ENDPOINT] = endpoint
+            self._set_cognito_endpoint = True
+        self.cognito_endpoint = endpoint
+        self.pool = create_user_pool(boto3.client("cognito-idp", endpoint_url=endpoint))
+        self._previous_pool = apply(self.pool)
+
+    def _stop_cognito(self) -> None:
+        if self._previous_pool is not None:
+            from devtools.user_pool import restore
+
+            restore(self._previous_pool)
+            self._previous_pool = None
+        if self.cognito_server is not None:
+            self.cognito_server.stop()
+            self.cognito_server = None
+        if self._set_cognito_endpoint:
+            os.environ.pop(COGNITO_ENDPOINT, None)
+            self._set_cognito_endpoint = False
+
     def serve_forever(self) -> None:
         _started(self.httpd).serve_forever(poll_interval=0.2)
 
@@ -286,6 +346,7 @@ class DevServer:
 
             bus.set_publisher(None)
             self.recorder = None
+        self._stop_cognito()
         if self.embedded is not None:
             self.embedded.stop()
             self.embedded = None
@@ -340,7 +401,21 @@ class DevServer:
         )
         if key.status != 201:
             raise RuntimeError(f"issuing the demo API key failed: {key.status} {key.body}")
-        return Seeded(partner_id, key.json()["api_key"], key.json()["key_id"], reused)
+        seeded = Seeded(partner_id, key.json()["api_key"], key.json()["key_id"], reused)
+        seeded.owner_password = self._seed_owner(partner_id, reused)
+        return seeded
+
+    def _seed_owner(self, partner_id: str, reused: bool) -> str | None:
+        """The demo partner's owner, a person signing in with a temporary password; None when an earlier
+        run on the user's own table or Cognito endpoint made it (its password is not known any more)."""
+        password = temporary_password()
+        body = {"email": DEMO_OWNER_EMAIL, "role": "owner", "temporary_password": password}
+        created = self._admin("POST", f"/v1/admin/partners/{partner_id}/users", body)
+        if created.status == 201:
+            return password
+        if created.status == 409 and (reused or not self._set_cognito_endpoint):
+            return None
+        raise RuntimeError(f"seeding the demo owner failed: {created.status} {created.body}")
 
     # -- requests
 
@@ -473,6 +548,16 @@ class DevServer:
 
     # -- banner
 
+    def _sign_in_lines(self, seeded: Seeded, pool: UserPool) -> list[str]:
+        if seeded.owner_password is None:
+            return []
+        example = _sign_in_example(
+            self.cognito_endpoint, pool.client_id, seeded.owner_email, seeded.owner_password,
+            EXAMPLE_NEW_PASSWORD,
+        )  # fmt: skip
+        return [f"{banner.SIGN_IN} (Cognito's USER_PASSWORD_AUTH; the token acts as the owner):",
+                *example, ""]  # fmt: skip
+
     def banner(self) -> str:
         seeded = _started(self.seeded)
         admin_key = os.environ["LICENSING_ADMIN_KEY"]
@@ -490,6 +575,15 @@ class DevServer:
         read_id = """python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'"""
         read_key = """python3 -c 'import json,sys; print(json.load(sys.stdin)["license_keys"][0])'"""
         lookup_body = """"{\\"license_key\\":\\"$LICENSE\\",\\"workspace_id\\":\\"ws-demo\\"}\""""
+        pool = _started(self.pool)
+        if seeded.owner_password is None:
+            owner_note = f"{seeded.owner_email} (made by an earlier run, password unknown)"
+        else:
+            owner_note = (
+                f"{seeded.owner_email}, temporary password {seeded.owner_password} "
+                "(NEW_PASSWORD_REQUIRED at the first sign-in)"
+            )
+        cognito_where = "moto, in memory" if self._set_cognito_endpoint else "from the environment"
         lines = [
             "",
             "Partner licensing dev server",
@@ -500,6 +594,9 @@ class DevServer:
             f"  Webhook secret:    {os.environ['PAYMENT_WEBHOOK_SECRET']}",
             f"  Demo partner:      {seeded.partner_id} (Demo Reseller, {partner_note})",
             f"  Demo API key:      {seeded.api_key} (shown once)",
+            f"  Cognito endpoint:  {self.cognito_endpoint} ({cognito_where}), "
+            f"pool {pool.id}, client {pool.client_id}",
+            f"  Demo owner:        {owner_note}",
             f"  E-mails:           {os.environ['NOTIFIER_OUTBOX_DIR']} (instead of SES)",
             "  Dev-only routes:   POST /dev/pay/<order id>[?type=payment.failed&amount=...],",
             '                     GET /dev/events, POST /dev/sweep {"now": "<ISO time>"} (runs the sweeper),',
@@ -526,10 +623,38 @@ class DevServer:
             f"  curl -sS -w '\\n' {auth} $API/v1/billing/usage",
             "  curl -sS -w '\\n' $API/dev/events",
             "",
+            *self._sign_in_lines(seeded, pool),
             banner.READY,
             "",
         ]
         return "\n".join(lines)
+
+
+def _sign_in_example(
+    endpoint: str, client_id: str, email: str, password: str, new_password: str
+) -> list[str]:
+    """Cognito's USER_PASSWORD_AUTH as curl calls (unsigned, as the portal makes them), then the token."""
+    target = (
+        "-H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AWSCognitoIdentityProviderService"
+    )
+    initiate = json.dumps(
+        {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+         "AuthParameters": {"USERNAME": email, "PASSWORD": password}}
+    )  # fmt: skip
+    respond = json.dumps(
+        {"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": client_id, "Session": "SESSION",
+         "ChallengeResponses": {"USERNAME": email, "NEW_PASSWORD": new_password}}
+    ).replace('"SESSION"', '"\'"$SESSION"\'"')  # fmt: skip
+    read = "python3 -c 'import json,sys; print(json.load(sys.stdin)"
+    return [
+        f"  export COGNITO={endpoint}",
+        f"  SESSION=$(curl -sS {target}.InitiateAuth' -d '{initiate}' $COGNITO | {read}[\"Session\"])')",
+        f"  TOKEN=$(curl -sS {target}.RespondToAuthChallenge' -d '{respond}' $COGNITO "
+        f'| {read}["AuthenticationResult"]["IdToken"])\')',
+        "  curl -sS -w '\\n' -H \"Authorization: Bearer $TOKEN\" $API/v1/me",
+        "  Or with the AWS CLI: aws cognito-idp initiate-auth --endpoint-url $COGNITO --client-id "
+        f"{client_id} --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME={email},PASSWORD=<password>",
+    ]
 
 
 def _start_embedded(engine: str) -> MotoServer | DynamoDBLocal:

@@ -1,4 +1,6 @@
-"""An embedded moto server (DynamoDB protocol over HTTP) on 127.0.0.1.
+"""An embedded moto server on 127.0.0.1: every service moto has, over HTTP. The dev server and the tests use
+it for DynamoDB and for Cognito (cognito-idp: the user pool's API and its JWKS at
+`/<pool id>/.well-known/jwks.json`); beside DynamoDB Local the dev server starts one for Cognito alone.
 
 It serves one request at a time (werkzeug's non-threaded server): moto's DynamoDB backend has no
 locks, and serialising requests gives each call the atomicity real DynamoDB guarantees, so the

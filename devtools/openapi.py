@@ -30,6 +30,8 @@ TAGS = {
     "Billing": "Monthly (MSP) billing: usage so far and its CSV.",
     "Offers": "Special prices from the partner manager, and education / non-profit discount requests.",
     "Settings": "A partner's own settings.",
+    "People": "A partner's people and API keys, managed by its owners; who is calling (`GET /v1/me`); "
+    "where people sign in (`GET /v1/auth/config`).",
     "Distributors": "Distributors and the orders they place for their partners.",
     "Partners": "The vendor's operators: partners and their API keys.",
     "Payments": "The payment provider's signed webhook.",
@@ -146,7 +148,13 @@ def _path_parameters() -> dict[str, dict[str, Any]]:
             "pattern": f"^dst_{symbol}{{26}}$",
             "description": "Distributor id",
         },
-        "key_id": {"type": "string", "pattern": f"^d?lk_{symbol}{{26}}$", "description": "API key id"},
+        "key_id": {"type": "string", "pattern": f"^[pd]?lk_{symbol}{{26}}$", "description": "API key id"},
+        "user_id": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            "description": "A person's id: the user pool's `sub` (a UUID)",
+            "example": "3f1c9a52-7d1e-4c1b-9a0e-2b6f0f6c8d41",
+        },
     }
 
 

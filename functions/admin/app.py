@@ -1,5 +1,5 @@
 """Vendor operators: partners and their API keys; distributors (distributors.py); offers and
-discount approvals (offers.py)."""
+discount approvals (offers.py); a partner's first owner and its people (people.py)."""
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -16,10 +16,11 @@ from licensing.partners.api import PartnerCreate, PartnerOut, PartnerUpdate, par
 from licensing.partners.errors import PartnerNotFound, UnknownDistributor
 
 if __package__:  # imported as functions.admin.app (the tests, the dev server, the OpenAPI generator)
-    from functions.admin import distributors, offers
+    from functions.admin import distributors, offers, people
 else:  # in Lambda the function's folder is the code root
     import distributors  # type: ignore[no-redef]
     import offers  # type: ignore[no-redef]
+    import people  # type: ignore[no-redef]
 
 app = create_app()
 
@@ -32,6 +33,7 @@ def admins_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) ->
 app.use(middlewares=[admins_only])
 app.include_router(distributors.router)  # the middleware above covers the routers' routes too
 app.include_router(offers.router)
+app.include_router(people.router)
 
 
 @app.post(

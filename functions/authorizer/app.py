@@ -1,9 +1,14 @@
-"""REQUEST authorizer: turns `Authorization: Bearer <key>` into a partner, distributor or admin identity.
+"""REQUEST authorizer: turns `Authorization: Bearer <key or token>` into a partner, distributor or admin
+identity. The value is a partner API key, a distributor's, the admin key, or a person's Cognito ID or
+access token, verified here (licensing.access.tokens: RS256 against the pool's cached JWKS, issuer,
+client, `token_use`, expiry) before one read of the person's item: only an active person passes, with the
+partner and role of that item, never the token's own attributes.
 
-Unknown, malformed or revoked keys raise "Unauthorized" (API Gateway answers 401); a partner key gets
-a policy that allows /v1/* except /v1/admin/* and /v1/distributor/* (403), a distributor key one that
-allows only /v1/distributor/*. The policy uses wildcards, so it stays correct when API Gateway caches it
-for other routes.
+Unknown, malformed or revoked keys, bad tokens and people no longer active raise "Unauthorized" (API
+Gateway answers 401); a partner's key or person gets a policy that allows /v1/* except /v1/admin/* and
+/v1/distributor/* (403), a distributor key one that allows only /v1/distributor/*. The policy uses
+wildcards, so it stays correct when API Gateway caches it for other routes. The context carries the
+partner role, the person's id and e-mail for the resolver. No key or token is ever logged.
 """
 
 from typing import Any
@@ -29,7 +34,9 @@ from licensing.infra.tracing import traced
 def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     identity = api_keys.authenticate(event.headers.get("Authorization"), secrets.admin_key)
     if identity is None:
-        logger.info("Refused an unknown, malformed or revoked key", extra={"resource": event.get("resource")})
+        logger.info(
+            "Refused an unknown, malformed or revoked key or token", extra={"resource": event.get("resource")}
+        )
         raise Exception("Unauthorized")
 
     principal_id = identity.api_key_id or identity.user_id or "admin"

@@ -17,6 +17,7 @@ SAMPLE_PARAMETERS = {
     "request_id": "dsr_01JDZ0000000000000000000000",
     "distributor_id": "dst_01JDZ0000000000000000000000",
     "key_id": "lk_01JDZ0000000000000000000000",
+    "user_id": "3f1c9a52-7d1e-4c1b-9a0e-2b6f0f6c8d41",
 }
 PATHS = sorted(DOCUMENT["paths"].items())
 

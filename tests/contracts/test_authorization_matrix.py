@@ -19,7 +19,15 @@ from licensing.access.roles import grants
 from licensing.http.contract import PARTNER_SECURITY
 from tests.support.offers import approval_body, offer_body, request_body
 from tests.support.paths import REPO_ROOT
-from tests.support.tenants import ROLE_CALLERS, World, matrix_world, table_items, unknown_like
+from tests.support.tenants import (
+    B_PERSON,
+    PASSWORD,
+    ROLE_CALLERS,
+    World,
+    matrix_world,
+    table_items,
+    unknown_like,
+)
 
 SPEC = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text())
 OPERATIONS = [f"{m.upper()} {path}" for path, ops in SPEC["paths"].items() for m in ops]
@@ -110,6 +118,8 @@ ROWS: dict[str, Row] = {
     # statuses: anonymous malformed unknown_key forged_secret revoked provider | A B admin D E
     "GET /health":
         row("public", "200 200 200 200 200 200 | 200 200 200 200 200"),
+    "GET /v1/auth/config":  # where people sign in: the same answer for everyone
+        row("public", "200 200 200 200 200 200 | 200 200 200 200 200"),
     "POST /v1/lookup":
         row("public", "200 200 200 200 200 200 | 200 200 200 200 200", body=lookup_body),
     "POST /v1/webhooks/payments":  # the body: a payment of A's pending order, signed for `provider` only
@@ -172,6 +182,26 @@ ROWS: dict[str, Row] = {
         row("partner", "401 401 401 401 401 401 | 201 201 403 403 403", body=request_body()),
     "GET /v1/discount-requests":
         row("partner", "401 401 401 401 401 401 | 200 200 403 403 403", reveals=True),
+    # a partner's people and keys, for its owners; B's person's e-mail is refused to A as to B
+    "GET /v1/users":
+        row("partner", "401 401 401 401 401 401 | 200 200 403 403 403", reveals=True),
+    "POST /v1/users":
+        row("partner", "401 401 401 401 401 401 | 409 409 403 403 403",
+            body={"email": B_PERSON, "role": "purchaser", **PASSWORD}),
+    "PATCH /v1/users/{user_id}":
+        row("partner", "401 401 401 401 401 401 | 200 404 403 403 403", path={"user_id": "a_user"},
+            body={"role": "billing"}, reveals=True),
+    "DELETE /v1/users/{user_id}":
+        row("partner", "401 401 401 401 401 401 | 204 404 403 403 403", path={"user_id": "a_leaver"}),
+    "GET /v1/me":
+        row("partner", "401 401 401 401 401 401 | 200 200 403 403 403", reveals=True),
+    "GET /v1/api-keys":
+        row("partner", "401 401 401 401 401 401 | 200 200 403 403 403", reveals=True),
+    "POST /v1/api-keys":
+        row("partner", "401 401 401 401 401 401 | 201 201 403 403 403",
+            body={"name": "matrix", "role": "billing"}),
+    "DELETE /v1/api-keys/{key_id}":
+        row("partner", "401 401 401 401 401 401 | 204 404 403 403 403", path={"key_id": "self_key"}),
     # the distributor routes on C, D's partner: E is the other distributor
     "GET /v1/distributor/partners":
         row("distributor", "401 401 401 401 401 401 | 403 403 403 200 200", reveals=True),
@@ -194,6 +224,11 @@ ROWS: dict[str, Row] = {
             body={"name": "matrix"}),
     "DELETE /v1/admin/api-keys/{key_id}":
         row("admin", "401 401 401 401 401 401 | 403 403 204 403 403", path={"key_id": "spare_key_id"}),
+    "POST /v1/admin/partners/{partner_id}/users":
+        row("admin", "401 401 401 401 401 401 | 403 403 201 403 403", path=PARTNER_A,
+            body={"email": "alpha-second-owner@alpha-matrix.example", "role": "owner", **PASSWORD}),
+    "GET /v1/admin/partners/{partner_id}/users":
+        row("admin", "401 401 401 401 401 401 | 403 403 200 403 403", path=PARTNER_A, reveals=True),
     "POST /v1/admin/offers":
         row("admin", "401 401 401 401 401 401 | 403 403 201 403 403", body=lambda w: offer_body(w.a)),
     "GET /v1/admin/offers":

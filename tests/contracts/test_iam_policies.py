@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
@@ -107,8 +108,74 @@ def usage(
     return seen
 
 
+def exercise_people(admin: Api, partner: Partner) -> None:
+    """A partner's people and API keys: the admin's first owner, an owner's invitations, changes, removal."""
+    password = {"temporary_password": "Sup3r-Secret-Pw!"}
+    admin.post(
+        f"/v1/admin/partners/{partner.id}/users", {"email": "first@iam.example", "role": "owner", **password}
+    )
+    admin.post(
+        f"/v1/admin/partners/{partner.id}/users", {"email": "first@iam.example", "role": "owner"}
+    )  # 409
+    admin.get(f"/v1/admin/partners/{partner.id}/users")
+    person = partner.api.post("/v1/users", {"email": "p@iam.example", "role": "purchaser", **password}).json()
+    partner.api.post(
+        "/v1/users", {"email": "q@iam.example", "role": "billing"}, headers={"Idempotency-Key": "iam-u"}
+    )
+    partner.api.post(
+        "/v1/users", {"email": "q@iam.example", "role": "billing"}, headers={"Idempotency-Key": "iam-u"}
+    )
+    partner.api.get("/v1/users")
+    partner.api.patch(f"/v1/users/{person['id']}", {"role": "owner"})
+    partner.api.delete(f"/v1/users/{person['id']}")
+    partner.api.get("/v1/me")
+    key = partner.api.post("/v1/api-keys", {"name": "iam", "role": "read_only"}).json()
+    partner.api.get("/v1/api-keys")
+    partner.api.delete(f"/v1/api-keys/{key['key_id']}")
+
+
+def granted_cognito() -> dict[str, set[str]]:
+    """module -> the cognito-idp actions template.yaml grants it (on the user pool)."""
+    grants: dict[str, set[str]] = {}
+    for resource in load_template()["Resources"].values():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        module = "functions." + resource["Properties"]["CodeUri"].strip("/").split("/")[-1] + ".app"
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                cognito = {a.split(":", 1)[1] for a in actions if a.startswith("cognito-idp:")}
+                if cognito:
+                    assert statement["Resource"] == "UserPool.Arn", module  # the pool, nothing wider
+                    grants.setdefault(module, set()).update(cognito)
+    return grants
+
+
+@pytest.fixture
+def cognito_usage(usage, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Every cognito-idp call a function makes, by the function module that made it."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    original = botocore.client.BaseClient._make_api_call
+
+    def recording(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "cognito-idp":
+            seen[current_module.get()].add(operation_name)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+    return seen
+
+
 def test_every_action_used_is_granted(
-    usage, partner: Partner, monthly_partner: Partner, webhook: WebhookSender, monkeypatch: pytest.MonkeyPatch
+    usage,
+    cognito_usage,
+    user_pool,
+    partner: Partner,
+    monthly_partner: Partner,
+    webhook: WebhookSender,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     admin = partner.api.with_key("admin-test-key")
     admin.patch(f"/v1/admin/partners/{partner.id}", {"discount_percent": 5})
@@ -182,7 +249,11 @@ def test_every_action_used_is_granted(
     billing = LocalGateway.handler(partner.api.gateway, "functions.billing_run.app")
     assert billing(scheduled(next_month), LambdaContext("billing_run", 900_000))["statements"] == 1
     exercise_distributors(admin, webhook)
+    exercise_people(admin, partner)
     admin.delete(f"/v1/admin/api-keys/{partner.key_id}")
+    assert {m: sorted(a) for m, a in cognito_usage.items() if m != "test-setup"} == {
+        m: sorted(a) for m, a in granted_cognito().items()
+    }, "cognito-idp: every action used granted, none spare"
 
     grants = granted()
     with_dynamodb = {module for module, scopes in grants.items() if scopes["table"] or scopes["index"]}

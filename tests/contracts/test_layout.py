@@ -39,7 +39,7 @@ PURE = (
     "licensing.licenses.index", "licensing.orders.status", "licensing.orders.usage",
     "licensing.payments.signatures", "licensing.renewals.rules", "licensing.renewals.terms",
     "licensing.sweeper.rules", "licensing.notifications.templates", "licensing.billing.usage",
-    "licensing.offers.rules", "licensing.access.roles",
+    "licensing.offers.rules", "licensing.access.roles", "licensing.people.rules",
 )  # fmt: skip
 FUNCTIONS = sorted(path.parent.name for path in (REPO_ROOT / "functions").glob("*/app.py"))
 

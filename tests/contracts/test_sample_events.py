@@ -43,6 +43,19 @@ def test_catalog_sample(gateway: LocalGateway, partner: Partner) -> None:
     assert {p["id"] for p in body["products"]} == {"home", "business", "enterprise"}
 
 
+def test_me_sample(gateway: LocalGateway, partner: Partner) -> None:
+    event = as_partner(sample("get_me.json"), partner)
+    event["requestContext"]["authorizer"]["api_key_id"] = partner.key_id
+    status, body = run(gateway, "people", event)
+    assert status == 200
+    assert body["partner"]["id"] == partner.id
+    assert (body["role"], body["caller"]["type"], body["caller"]["key_id"]) == (
+        "read_only",
+        "api_key",
+        partner.key_id,
+    )
+
+
 def test_order_webhook_and_lookup_samples(gateway: LocalGateway, partner: Partner) -> None:
     status, order = run(gateway, "checkout", as_partner(sample("create_order.json"), partner))
     assert (status, order["status"], order["customer_ref"]) == (201, "pending_payment", "CUST-42")
@@ -176,7 +189,7 @@ def test_authorizer_sample(gateway: LocalGateway, partner: Partner) -> None:
     [
         "lookup.json", "create_order.json", "payment_webhook.json", "health.json", "renew_license.json",
         "renew_with_coupon.json", "create_monthly_order.json", "cancel_license.json",
-        "distributor_order.json",
+        "distributor_order.json", "get_me.json",
     ],
 )  # fmt: skip
 def test_gateway_builds_events_of_the_sample_shape(gateway: LocalGateway, name: str) -> None:

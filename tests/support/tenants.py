@@ -19,6 +19,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
+from devtools import user_pool as user_pools
 from devtools.fake_payments import signed_payment_event
 from devtools.gateway import LocalGateway
 from devtools.table import create_table
@@ -37,6 +38,8 @@ A_CUSTOMER = "alpha-customer-4711"
 C_CUSTOMER = "charlie-customer-0815"
 # A's callers with a role other than owner, and that role (licensing.access.roles)
 ROLE_CALLERS = {"purchaser_key": "purchaser", "billing_key": "billing", "read_only_key": "read_only"}
+PASSWORD = {"temporary_password": "Matrix-Passw0rd!"}
+B_PERSON = "bravo-person@bravo-matrix.example"
 
 
 @dataclass
@@ -67,7 +70,11 @@ def matrix_world(gateway: LocalGateway) -> Iterator[World]:
         bus.set_publisher(bus.RecordingPublisher())
         try:
             create_table(boto3.client("dynamodb"), TABLE)
-            yield build(Api(gateway))
+            previous = user_pools.apply(user_pools.create_user_pool(boto3.client("cognito-idp")))
+            try:
+                yield build(Api(gateway))
+            finally:
+                user_pools.restore(previous)
         finally:
             bus.set_publisher(None)
 
@@ -102,6 +109,20 @@ def build(api: Api) -> World:
         for role in ROLE_CALLERS.values()
     }
     world.owns("A", *(key["key_id"] for key in role_keys.values()))
+
+    # A's people: its first owner (by the admin), one to re-role, one to remove; B's person, whose e-mail
+    # nobody may invite again; A's own key to revoke
+    first_owner = {"email": "alpha-owner@alpha-matrix.example", "role": "owner", **PASSWORD}
+    owner = _ok(admin.post(f"/v1/admin/partners/{a.id}/users", first_owner), 201)
+    invited = [
+        {"email": f"alpha-{n}@alpha-matrix.example", "role": "purchaser", **PASSWORD}
+        for n in ("person", "leaver")
+    ]
+    people = [_ok(a.api.post("/v1/users", body), 201) for body in invited]
+    _ok(b.api.post("/v1/users", {"email": B_PERSON, "role": "billing", **PASSWORD}), 201)
+    self_key = _ok(a.api.post("/v1/api-keys", {"name": "self-service", "role": "read_only"}), 201)
+    world.ids.update(a_user=people[0]["id"], a_leaver=people[1]["id"], self_key=self_key["key_id"])
+    world.owns("A", self_key["key_id"], *(p[field] for p in (owner, *people) for field in ("id", "email")))
 
     # A's annual licenses: one active, the rest unused coupons; an order awaiting payment
     paid = _ok(a.order(licenses=4, customer_ref=A_CUSTOMER), 201)

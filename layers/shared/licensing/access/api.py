@@ -1,14 +1,21 @@
-"""API key bodies: what an operator sends to issue a key, and the key as shown once."""
+"""API key bodies: what an operator sends to issue a key, and the key as shown once; where a person signs
+in (`GET /v1/auth/config`). The table and the key rules are imported where used, so the public function
+answering the sign-in configuration loads no AWS library."""
 
-from typing import Annotated
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from licensing.access import api_keys
+from licensing.access import tokens
 from licensing.access.roles import DEFAULT_KEY_ROLE, PartnerRole
 from licensing.core.clock import iso
 from licensing.http.models import Model, Request, Text
-from licensing.store.table import ApiKeyItem
+
+if TYPE_CHECKING:
+    from licensing.store.table import ApiKeyItem
 
 
 class ApiKeyCreate(Request):
@@ -33,6 +40,8 @@ class ApiKeyCreated(Model):
 
 
 def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
+    from licensing.access import api_keys
+
     return ApiKeyCreated(
         key_id=item.key_id,
         partner_id=item.partner_id,
@@ -41,4 +50,28 @@ def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
         role=api_keys.key_role(item) if item.partner_id else None,
         api_key=token,
         created_at=iso(item.created_at),
+    )
+
+
+class AuthConfig(Model):
+    """Where a partner's people sign in, for the portal and scripts (Cognito's InitiateAuth)."""
+
+    region: str = Field(description="The user pool's region.", examples=["eu-west-1"])
+    user_pool_id: str = Field(examples=["eu-west-1_AbCdEf123"])
+    client_id: str = Field(description="The portal's app client (no secret).")
+    endpoint: str = Field(
+        description="Cognito's endpoint for InitiateAuth: the regional one in AWS, moto's URL locally.",
+        examples=["https://cognito-idp.eu-west-1.amazonaws.com"],
+    )
+
+
+def auth_config() -> AuthConfig:
+    """The configured pool (USER_POOL_ID, USER_POOL_CLIENT_ID); a deployment without one is a 500."""
+    pool_id = os.environ.get("USER_POOL_ID", "")
+    client_id = os.environ.get("USER_POOL_CLIENT_ID", "")
+    region = tokens.region_of(pool_id)
+    if region is None or not client_id:
+        raise RuntimeError("USER_POOL_ID and USER_POOL_CLIENT_ID must name the people's user pool")
+    return AuthConfig(
+        region=region, user_pool_id=pool_id, client_id=client_id, endpoint=tokens.endpoint(region)
     )

@@ -1,6 +1,7 @@
 """API keys: `plk_<id>.<secret>` for a partner, `dlk_<id>.<secret>` for a distributor. The id finds
 the record with one GetItem; only a SHA-256 of the secret is stored (it is 160 random bits, so a slow
-hash would add nothing)."""
+hash would add nothing). `authenticate` also takes a person's Cognito token (licensing.access.tokens),
+then reads the person's item, once, so a removed, suspended or re-roled person is refused at once."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from licensing.access import repository
+from licensing.access import repository, tokens
+from licensing.access.errors import ApiKeyNotFound
 from licensing.access.roles import DEFAULT_KEY_ROLE, PARTNER_ROLES, PartnerRole
+from licensing.core import cursors
 from licensing.core.ids import CROCKFORD, new_id
 from licensing.partners import distributors
 from licensing.partners import repository as partner_repo
+from licensing.people import repository as people_repo
+from licensing.people.rules import ACTIVE
 from licensing.store.table import ApiKeyItem
 
 SECRET_SYMBOLS = 32
@@ -68,21 +73,49 @@ def revoke(key_id: str, now: datetime) -> None:
     repository.revoke(key_id, now)
 
 
+def revoke_own(partner_id: str, key_id: str, now: datetime) -> None:
+    """An owner revokes one of the partner's keys; another partner's is as unknown as an id nobody has,
+    and revoking it again changes nothing."""
+    item = repository.get(key_id)
+    if item is None or item.partner_id != partner_id:
+        raise ApiKeyNotFound(f"No API key '{key_id[:128]}'.")
+    repository.revoke(key_id, now)
+
+
+class KeyPage(NamedTuple):
+    items: list[ApiKeyItem]
+    next_cursor: str | None
+
+
+def of_partner(partner_id: str, *, limit: int, cursor: str | None) -> KeyPage:
+    """The partner's keys (never their secrets), revoked ones included."""
+    fingerprint = cursors.fingerprint(list="api-keys", partner=partner_id, limit=limit)
+    partition = {"GSI1PK": repository.partner_partition(partner_id)}
+    items, last = repository.partner_page(
+        partner_id, limit=limit, start=cursors.decode(cursor, fingerprint, partition=partition)
+    )
+    return KeyPage(items, cursors.encode(last, fingerprint))
+
+
 def bearer_token(authorization: str | None) -> str | None:
     scheme, _, token = (authorization or "").strip().partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def authenticate(authorization: str | None, admin_key: Callable[[], str | None]) -> Identity | None:
-    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key.
+    """Who holds this `Authorization` header value, or None for an unknown, malformed or revoked key, or
+    a token that is not a valid one of the pool or whose person is not active.
 
-    `admin_key` is only called for tokens that are not partner keys, so partner traffic does not
+    `admin_key` is only called for values that are neither keys nor tokens, so partner traffic does not
     depend on the secret store."""
     token = bearer_token(authorization)
     if token is None:
         return None
     key_id, _, secret = token.partition(".")
-    if not key_id.startswith((f"{PARTNER_PREFIX}_", f"{DISTRIBUTOR_PREFIX}_")):
+    is_key = key_id.startswith((f"{PARTNER_PREFIX}_", f"{DISTRIBUTOR_PREFIX}_"))
+    if not is_key and tokens.looks_like_jwt(token):
+        return person(token)
+    if not is_key:
         expected = admin_key()
         return (
             Identity(role="admin")
@@ -107,5 +140,24 @@ def authenticate(authorization: str | None, admin_key: Callable[[], str | None])
     )
 
 
+def person(token: str) -> Identity | None:
+    """A person signed in with the user pool: the token verified first (a bad one reads nothing), then one
+    GetItem of the person. Only an active person passes, with the partner and role of the item, never
+    the token's attributes (a token outlives a removal, suspension or change of role)."""
+    claims = tokens.verify(token)
+    if claims is None:
+        return None
+    item = people_repo.get(claims.sub)
+    if item is None or item.status != ACTIVE or not item.partner_id or item.role not in PARTNER_ROLES:
+        return None
+    return Identity(
+        role="partner",
+        partner_id=item.partner_id,
+        partner_role=item.role,
+        user_id=claims.sub,
+        email=item.email,
+    )
+
+
 def key_role(item: ApiKeyItem) -> PartnerRole:
-    return item.role if item.role in PARTNER_ROLES else DEFAULT_KEY_ROLE  # type: ignore[return-value]
+    return item.role if item.role in PARTNER_ROLES else DEFAULT_KEY_ROLE

@@ -4,6 +4,7 @@ hash of the secret is stored."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
@@ -51,3 +52,19 @@ def revoke(key_id: str, now: datetime) -> None:
             raise
         if get(key_id) is None:
             raise ApiKeyNotFound(f"No API key '{key_id}'.") from None
+
+
+def partner_partition(partner_id: str) -> str:
+    return f"PARTNER#{partner_id}#APIKEYS"
+
+
+def partner_page(
+    partner_id: str, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[ApiKeyItem], dict[str, Any] | None]:
+    """A page of the partner's keys, oldest first (their ids sort by creation): one Query on GSI1."""
+    results = ApiKeyItem.partner_index.query(
+        partner_partition(partner_id), last_evaluated_key=start, limit=limit, page_size=limit
+    )
+    items = [item for item in results if isinstance(item, ApiKeyItem)]
+    last = results.last_evaluated_key
+    return items, last if last and len(items) == limit else None

@@ -4,10 +4,11 @@
                                         role="purchaser", status=201, headers=(IDEMPOTENCY_KEY,)))
 
 `operation` gives Powertools the operationId, tag, summary, success status and the role a caller needs
-(`x-required-role`, which the resolver enforces), and records the problems the route's own use cases raise (`x-problems`) and the request headers it reads
-(`x-headers`). `devtools/openapi.py` turns those into `application/problem+json` responses, each with
-an enum of its codes, and header parameters, and adds what every route shares: 401/403 behind the
-authorizer, 400 for a malformed request, 405, 429, 500 and 503. Nothing here runs per request.
+(`x-required-role`, which the resolver enforces), and records the problems the route's own use cases
+raise (`x-problems`) and the request headers it reads (`x-headers`). `devtools/openapi.py` turns those
+into `application/problem+json` responses, each with an enum of its codes, and header parameters, and
+adds what every route shares: 401/403 behind the authorizer, 400 for a malformed request, 405, 429, 500
+and 503. Nothing here runs per request.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from licensing.access.roles import REQUIRED_ROLES, RequiredRole
-
 from licensing.core.errors import (
     Conflict,
     DomainError,
@@ -39,10 +39,11 @@ HEALTH, LOOKUP, CATALOG, ORDERS, LICENSES, RENEWALS, BILLING, OFFERS, SETTINGS =
     "Settings",
 )
 DISTRIBUTORS, PARTNERS, PAYMENTS = "Distributors", "Partners", "Payments"
+PEOPLE = "People"
 
 # Who may call a route: a partner's person (a Cognito token) or API key with one of the roles, or another
 # caller, as the OpenAPI document's `security` (alternatives) and `x-required-role` say.
-PARTNER_SECURITY = [{"partnerKey": []}, {"partnerUser": []}]
+PARTNER_SECURITY: list[dict[str, list[str]]] = [{"partnerKey": []}, {"partnerUser": []}]
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"adminKey": []}],
     "distributor": [{"distributorKey": []}],

@@ -16,13 +16,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from licensing.access import roles
 from licensing.core.actors import ADMIN, Actor
 from licensing.core.errors import Forbidden, InvalidIdempotencyKey, InvalidIfMatch, Unauthorized
-from licensing.http.problems import register_problem_handlers
 from licensing.http.contract import REQUIRED_ROLE
+from licensing.http.problems import register_problem_handlers
 from licensing.http.proxy import (
     MAX_BODY_BYTES,
-    refused,
     method_not_allowed,
     payload_too_large,
+    refused,
     unsupported_media_type,
 )
 from licensing.infra.observability import logger, metrics

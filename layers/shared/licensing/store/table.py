@@ -194,6 +194,14 @@ class UserItem(BaseItem, discriminator="User"):
     partner_index = PartnerListIndex()
 
 
+class PartnerOwnersItem(BaseItem, discriminator="PartnerOwners"):
+    """`PK=PARTNER#<id>`, `SK=OWNERS`: how many of the partner's people are active owners, changed in the
+    transaction that changes one of them, on the condition that a decrement leaves at least one."""
+
+    partner_id = UnicodeAttribute()
+    count = NumberAttribute(default=0)
+
+
 class OrderItem(BaseItem, discriminator="Order"):
     id = UnicodeAttribute()
     partner_id = UnicodeAttribute()
