@@ -29,26 +29,14 @@ from devtools.user_pool import UserPool, create_user_pool
 from licensing.access import tokens
 from licensing.people import repository as people_repo
 from licensing.store.table import UserItem
+from tests.support import people
 from tests.support.clients import Api, Partner
 from tests.support.log_scan import debug_logs, secrets_in
+from tests.support.people import PUBLIC_JWKS, FakeJwks
 
-TEMPORARY, PASSWORD = "Temp-Passw0rd!x", "Final-Passw0rd!y"
-PUBLIC_JWKS = load_resource("cognitoidp/resources/jwks-public.json")
+TEMPORARY, PASSWORD = "Temp-Passw0rd!x", people.FINAL_PASSWORD
 PRIVATE_JWK = load_resource("cognitoidp/resources/jwks-private.json")
 ORDER = {"product": "business", "devices": 5, "years": 1}
-
-
-class FakeJwks:
-    """`tokens.fetch_jwks` for in-process moto: the pool's URL only, moto's public keys, counted."""
-
-    def __init__(self, pool: UserPool) -> None:
-        self.expected = f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}/.well-known/jwks.json"
-        self.calls = 0
-
-    def __call__(self, url: str) -> dict[str, Any]:
-        assert url == self.expected
-        self.calls += 1
-        return json.loads(json.dumps(PUBLIC_JWKS))
 
 
 @pytest.fixture
@@ -81,23 +69,7 @@ def add_person(pool: UserPool, partner: Partner, email: str, role: str = "owner"
 
 
 def sign_in(pool: UserPool, email: str, client_id: str | None = None) -> dict[str, str]:
-    """USER_PASSWORD_AUTH with the temporary password, NEW_PASSWORD_REQUIRED, then the tokens."""
-    cognito = boto3.client("cognito-idp")
-    client_id = client_id or pool.client_id
-    started = cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": TEMPORARY},
-    )
-    assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
-    answered = cognito.respond_to_auth_challenge(
-        ClientId=client_id,
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=started["Session"],
-        ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": PASSWORD},
-    )
-    result = answered["AuthenticationResult"]
-    return {"id": result["IdToken"], "access": result["AccessToken"]}
+    return people.sign_in(pool, email, TEMPORARY, client_id, PASSWORD)
 
 
 @pytest.fixture

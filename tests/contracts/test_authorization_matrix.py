@@ -39,8 +39,9 @@ CALLERS = ("anonymous", "malformed", "unknown_key", "forged_secret", "revoked", 
 CALLERS += ("owner", "other_partner", "admin", "distributor", "other_distributor")
 SCHEMES = {"partner": "partnerKey", "admin": "adminKey", "distributor": "distributorKey"}
 SCHEMES |= {"webhook": "paymentSignature"}
-# After those, A's callers of the other roles: their statuses follow from each operation's
-# `x-required-role` in the document (role_status), not from the rows.
+# After those, A's callers with roles: its purchaser, billing and read-only API keys, and its people of
+# the four roles signed in through Cognito (tests.support.tenants). Their statuses follow from each
+# operation's `x-required-role` in the document (role_status), not from the rows.
 CALLERS += tuple(ROLE_CALLERS)
 SEES = {"owner": {"A"}, "distributor": {"C"}, "admin": {"A", "C"}}  # whose data a success may show
 SEES |= {caller: {"A"} for caller in ROLE_CALLERS}
@@ -111,7 +112,7 @@ def offer(resource: str) -> Callable[[World], dict[str, str]]:
     return lambda w: {"offer_id": w.ids[resource]}
 
 
-# `again=409`: the owner's success used up what the row names (the offer, the coupon, the suspension...),
+# `again=409` (or 404): the owner's success used up what the row names (the offer, the coupon, the suspension...),
 # so the purchaser after it is refused by the state, not by its role.
 # fmt: off
 ROWS: dict[str, Row] = {
@@ -192,7 +193,8 @@ ROWS: dict[str, Row] = {
         row("partner", "401 401 401 401 401 401 | 200 404 403 403 403", path={"user_id": "a_user"},
             body={"role": "billing"}, reveals=True),
     "DELETE /v1/users/{user_id}":
-        row("partner", "401 401 401 401 401 401 | 204 404 403 403 403", path={"user_id": "a_leaver"}),
+        row("partner", "401 401 401 401 401 401 | 204 404 403 403 403", path={"user_id": "a_leaver"},
+            again=404),  # removed by the owner key before the owner person tries
     "GET /v1/me":
         row("partner", "401 401 401 401 401 401 | 200 200 403 403 403", reveals=True),
     "GET /v1/api-keys":

@@ -23,6 +23,8 @@ from devtools import user_pool as user_pools
 from devtools.fake_payments import signed_payment_event
 from devtools.gateway import LocalGateway
 from devtools.table import create_table
+from devtools.user_pool import UserPool
+from licensing.access import tokens
 from licensing.core import clock
 from licensing.infra import bus
 from licensing.licenses.keys import generate_key
@@ -30,14 +32,21 @@ from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.distributors import Distributor
 from tests.support.environment import ADMIN_KEY, ENVIRONMENT, TABLE, WEBHOOK_SECRET
 from tests.support.offers import ask_discount, create_offer
+from tests.support.people import FakeJwks, sign_in
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # the offers' helpers expire them at the end of 2026
 A_NAME, A_EMAIL = "Alpha Matrix Resellers", "alpha-ops@alpha-matrix.example"
 C_NAME, C_EMAIL = "Charlie Matrix Shop", "charlie@charlie-matrix.example"
 A_CUSTOMER = "alpha-customer-4711"
 C_CUSTOMER = "charlie-customer-0815"
-# A's callers with a role other than owner, and that role (licensing.access.roles)
-ROLE_CALLERS = {"purchaser_key": "purchaser", "billing_key": "billing", "read_only_key": "read_only"}
+# A's callers with a role (licensing.access.roles) besides its owner key: API keys of the other roles,
+# and people of every role signed in through Cognito (owner and read_only with their access token,
+# purchaser and billing with their ID token)
+KEY_CALLERS = {"purchaser_key": "purchaser", "billing_key": "billing", "read_only_key": "read_only"}
+PERSON_CALLERS = {"owner_person": "owner", "purchaser_person": "purchaser", "billing_person": "billing"}
+PERSON_CALLERS |= {"read_only_person": "read_only"}
+ROLE_CALLERS = KEY_CALLERS | PERSON_CALLERS
+ID_TOKEN_CALLERS = ("purchaser_person", "billing_person")
 PASSWORD = {"temporary_password": "Matrix-Passw0rd!"}
 B_PERSON = "bravo-person@bravo-matrix.example"
 
@@ -70,9 +79,13 @@ def matrix_world(gateway: LocalGateway) -> Iterator[World]:
         bus.set_publisher(bus.RecordingPublisher())
         try:
             create_table(boto3.client("dynamodb"), TABLE)
-            previous = user_pools.apply(user_pools.create_user_pool(boto3.client("cognito-idp")))
+            pool = user_pools.create_user_pool(boto3.client("cognito-idp"))
+            previous = user_pools.apply(pool)
+            patch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
+            patch.setattr(tokens, "fetch_jwks", FakeJwks(pool))
+            tokens.reset()
             try:
-                yield build(Api(gateway))
+                yield build(Api(gateway), pool)
             finally:
                 user_pools.restore(previous)
         finally:
@@ -84,7 +97,7 @@ def _ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
-def build(api: Api) -> World:
+def build(api: Api, pool: UserPool) -> World:
     admin = api.with_key(ADMIN_KEY)
     webhook = WebhookSender(api, WEBHOOK_SECRET)
     d = Distributor.create(admin, name="Delta Matrix Distribution", email="orders@delta-matrix.example")
@@ -106,7 +119,7 @@ def build(api: Api) -> World:
     # ...and one key of each other role (A's key in use is its owner's)
     role_keys = {
         role: _ok(admin.post(f"/v1/admin/partners/{a.id}/api-keys", {"name": role, "role": role}), 201)
-        for role in ROLE_CALLERS.values()
+        for role in KEY_CALLERS.values()
     }
     world.owns("A", *(key["key_id"] for key in role_keys.values()))
 
@@ -123,6 +136,13 @@ def build(api: Api) -> World:
     self_key = _ok(a.api.post("/v1/api-keys", {"name": "self-service", "role": "read_only"}), 201)
     world.ids.update(a_user=people[0]["id"], a_leaver=people[1]["id"], self_key=self_key["key_id"])
     world.owns("A", self_key["key_id"], *(p[field] for p in (owner, *people) for field in ("id", "email")))
+    signed_in = {}
+    for caller, role in PERSON_CALLERS.items():
+        email = f"alpha-{caller.replace('_', '-')}@alpha-matrix.example"
+        invited = _ok(a.api.post("/v1/users", {"email": email, "role": role, **PASSWORD}), 201)
+        world.owns("A", invited["id"], email)
+        tokens_of = sign_in(pool, email, PASSWORD["temporary_password"])
+        signed_in[caller] = tokens_of["id" if caller in ID_TOKEN_CALLERS else "access"]
 
     # A's annual licenses: one active, the rest unused coupons; an order awaiting payment
     paid = _ok(a.order(licenses=4, customer_ref=A_CUSTOMER), 201)
@@ -166,7 +186,8 @@ def build(api: Api) -> World:
         "admin": ADMIN_KEY,
         "distributor": d.api_key,
         "other_distributor": e.api_key,
-        **{caller: role_keys[role]["api_key"] for caller, role in ROLE_CALLERS.items()},
+        **{caller: role_keys[role]["api_key"] for caller, role in KEY_CALLERS.items()},
+        **{caller: signed_in[caller] for caller in PERSON_CALLERS},
     }
     world.callers = {
         "anonymous": {},
