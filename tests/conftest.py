@@ -30,12 +30,14 @@ from devtools.gateway import LocalGateway
 from devtools.moto_transactions import one_backup_per_transaction
 from devtools.table import create_table
 from devtools.user_pool import UserPool, create_user_pool
+from licensing.access import tokens
 from licensing.core import clock
 from licensing.infra import bus
 from tests.support.clients import Api, Partner, WebhookSender
 from tests.support.engines import ENGINES, on_engine
 from tests.support.events import DeliveredEvents
 from tests.support.fuzz_report import ENGINE_PROPERTY, pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
+from tests.support.people import FakeJwks
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,6 +110,17 @@ def user_pool(aws: None) -> Iterator[UserPool]:
     previous = user_pools.apply(pool)
     yield pool
     user_pools.restore(previous)
+
+
+@pytest.fixture
+def jwks(user_pool: UserPool, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeJwks]:
+    """The authorizer fetches the pool's JWKS from moto's published keys (tests.support.people)."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
+    fake = FakeJwks(user_pool)
+    monkeypatch.setattr(tokens, "fetch_jwks", fake)
+    tokens.reset()
+    yield fake
+    tokens.reset()
 
 
 @pytest.fixture

@@ -34,7 +34,9 @@ def renew_license_with_coupon(
     coupon_key = request.coupon_key if request else None
     partner_id = principal(app).require_partner()
     now = clock.now()
-    renewal = renew_with_coupon(partner_id, key, coupon_key, idempotency_key(app), now)
+    renewal = renew_with_coupon(
+        partner_id, key, coupon_key, idempotency_key(app), now, actor=principal(app).actor
+    )
     metrics.add_metric(name="CouponsRedeemed", unit=MetricUnit.Count, value=1)
     return Response(status_code=200, content_type="application/json", body=coupon_renewal_out(renewal, now))
 

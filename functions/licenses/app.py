@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from licensing.catalog.errors import InvalidDevices
 from licensing.core import clock
+from licensing.core.actors import Actor
 from licensing.core.errors import InvalidCursor
 from licensing.http.contract import IF_MATCH, LICENSES, operation
 from licensing.http.params import Cursor, PageSize
@@ -43,6 +44,11 @@ EXPORT_PAGE = 5000  # rows per CSV response: about 1 MB, well inside Lambda's 6 
 
 def _partner_id() -> str:
     return principal(app).require_partner()
+
+
+def _actor() -> Actor:
+    """Who the history entry of this request's change names: the person or the key."""
+    return principal(app).actor
 
 
 def _with_etag(license: LicenseItem) -> Response[LicenseOut]:
@@ -121,7 +127,7 @@ def get_license(key: str) -> Response[LicenseOut]:
 )
 def edit_license(key: str, changes: LicenseEdit) -> Response[LicenseOut]:
     fields = changes.model_dump(exclude_unset=True)
-    return _with_etag(management.edit(_partner_id(), key, fields, if_match(app), clock.now()))
+    return _with_etag(management.edit(_partner_id(), key, fields, if_match(app), clock.now(), actor=_actor()))
 
 
 @app.get(
@@ -156,7 +162,9 @@ def license_history(
     ),
 )
 def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
-    return _with_etag(management.assign(_partner_id(), key, request.workspace_id, clock.now()))
+    return _with_etag(
+        management.assign(_partner_id(), key, request.workspace_id, clock.now(), actor=_actor())
+    )
 
 
 @app.post(
@@ -172,7 +180,7 @@ def assign_license(key: str, request: AssignRequest) -> Response[LicenseOut]:
     ),
 )
 def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
-    return _with_etag(management.claim(_partner_id(), request.key, clock.now()))
+    return _with_etag(management.claim(_partner_id(), request.key, clock.now(), actor=_actor()))
 
 
 @app.post(
@@ -188,7 +196,7 @@ def claim_license(request: ClaimRequest) -> Response[LicenseOut]:
     ),
 )
 def suspend_license(key: str) -> Response[LicenseOut]:
-    return _with_etag(subscriptions.suspend(_partner_id(), key, clock.now()))
+    return _with_etag(subscriptions.suspend(_partner_id(), key, clock.now(), actor=_actor()))
 
 
 @app.post(
@@ -204,7 +212,7 @@ def suspend_license(key: str) -> Response[LicenseOut]:
     ),
 )
 def reinstate_license(key: str) -> Response[LicenseOut]:
-    return _with_etag(subscriptions.reinstate(_partner_id(), key, clock.now()))
+    return _with_etag(subscriptions.reinstate(_partner_id(), key, clock.now(), actor=_actor()))
 
 
 @app.post(
@@ -219,7 +227,7 @@ def reinstate_license(key: str) -> Response[LicenseOut]:
     ),
 )
 def cancel_license(key: str) -> Response[LicenseOut]:
-    return _with_etag(subscriptions.cancel(_partner_id(), key, clock.now()))
+    return _with_etag(subscriptions.cancel(_partner_id(), key, clock.now(), actor=_actor()))
 
 
 lambda_handler = api_handler(app)

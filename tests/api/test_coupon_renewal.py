@@ -11,6 +11,7 @@ import pytest
 
 from devtools.gateway import HttpResponse, LocalGateway
 from licensing.core import clock
+from licensing.core.actors import Actor
 from licensing.infra.bus import RecordingPublisher
 from licensing.licenses import repository as license_repo
 from licensing.licenses.api import LicenseEdit
@@ -242,7 +243,7 @@ def test_both_histories_record_the_redemption(
     frozen_now(datetime(2026, 12, 1, 8, 30, tzinfo=UTC))
     renewed(partner, active)
 
-    actor, at = f"partner:{partner.id}", "2026-12-01T08:30:00Z"
+    actor, at = {"type": "api_key", "id": partner.key_id, "email": None}, "2026-12-01T08:30:00Z"
     license_history = history(partner, active)
     assert [e["action"] for e in license_history] == ["renewed", "activated", "issued"]
     assert license_history[0] == {
@@ -566,7 +567,7 @@ def rival_after_named_coupon_read(monkeypatch: pytest.MonkeyPatch, rival: Any) -
 def take(partner: Partner, license_key: str) -> Any:
     """A rival that redeems the coupon for `license_key` first."""
     return lambda coupon: coupon_renewal_module.renew_with_coupon(
-        partner.id, license_key, coupon.key, None, clock.now()
+        partner.id, license_key, coupon.key, None, clock.now(), actor=Actor("api_key", partner.key_id)
     )
 
 
@@ -646,7 +647,10 @@ def test_a_coupon_reserved_meanwhile_is_not_used(
     second = coupons(partner, webhook, frozen_now, JUN)
     reserve = LicenseEdit(note="just reserved").model_dump(exclude_unset=True)
     rival_before_first_pick(
-        monkeypatch, lambda picked: edit(partner.id, picked.key, reserve, None, clock.now())
+        monkeypatch,
+        lambda picked: edit(
+            partner.id, picked.key, reserve, None, clock.now(), actor=Actor("api_key", partner.key_id)
+        ),
     )
 
     assert renewed(partner, active)["coupon"]["key"] == second
@@ -660,7 +664,10 @@ def test_a_coupon_edited_meanwhile_but_still_free_is_still_used(
     later = coupons(partner, webhook, frozen_now, JUN)
     relabel = LicenseEdit(customer_ref="CUST-9").model_dump(exclude_unset=True)
     rival_before_first_pick(
-        monkeypatch, lambda picked: edit(partner.id, picked.key, relabel, None, clock.now())
+        monkeypatch,
+        lambda picked: edit(
+            partner.id, picked.key, relabel, None, clock.now(), actor=Actor("api_key", partner.key_id)
+        ),
     )
 
     body = renewed(partner, active)
@@ -676,7 +683,9 @@ def test_a_license_renewed_meanwhile_gains_both_terms(
     named = coupons(partner, webhook, frozen_now, SEP)
     rival_before_first_pick(
         monkeypatch,
-        lambda picked: coupon_renewal_module.renew_with_coupon(partner.id, active, named, None, clock.now()),
+        lambda picked: coupon_renewal_module.renew_with_coupon(
+            partner.id, active, named, None, clock.now(), actor=Actor("api_key", partner.key_id)
+        ),
     )
 
     body = renewed(partner, active)
@@ -744,7 +753,14 @@ def test_a_license_that_keeps_changing_is_409_conflict_and_the_coupon_stays_unus
     edits = iter(range(100))
 
     def redeem_after_an_edit(license: Any, *args: Any) -> Any:  # someone edits the note every time
-        edit(partner.id, active, {"note": f"edit {next(edits)}"}, None, clock.now())
+        edit(
+            partner.id,
+            active,
+            {"note": f"edit {next(edits)}"},
+            None,
+            clock.now(),
+            actor=Actor("api_key", partner.key_id),
+        )
         return real_redeem(license, *args)
 
     monkeypatch.setattr(coupon_renewal_module, "_redeem", redeem_after_an_edit)

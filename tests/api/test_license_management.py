@@ -90,7 +90,7 @@ def test_edit_note_and_reference_with_history(partner: Partner, keys: list[str],
         "note": {"from": None, "to": "reserved for ACME"},
         "customer_ref": {"from": "CUST-1", "to": "ACME-7"},
     }
-    assert history["items"][1]["actor"] == f"partner:{partner.id}"
+    assert history["items"][1]["actor"] == {"type": "api_key", "id": partner.key_id, "email": None}
     assert history["items"][1]["at"] == "2026-11-27T11:00:00Z"
     assert history["next_cursor"] is None
 
@@ -197,9 +197,10 @@ def test_assign_starts_the_term(partner: Partner, keys: list[str], frozen_now) -
         "ALREADY_ASSIGNED",
     )
     history = partner.api.get(f"/v1/licenses/{keys[0]}/history").json()["items"]
+    order_id = partner.api.get(f"/v1/licenses/{keys[0]}").json()["order_id"]
     assert [(e["action"], e["actor"]) for e in history] == [
-        ("activated", f"partner:{partner.id}"),
-        ("issued", history[1]["actor"]),
+        ("activated", {"type": "api_key", "id": partner.key_id, "email": None}),
+        ("issued", {"type": "system", "id": f"order:{order_id}", "email": None}),
     ]
     lookup = partner.api.with_key(None).post(
         "/v1/lookup", {"license_key": keys[0], "workspace_id": "ws-acme"}

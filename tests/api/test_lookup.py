@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from licensing.core.actors import system
 from licensing.infra.bus import RecordingPublisher
 from licensing.licenses import repository as licenses
 from licensing.licenses.keys import generate_key
@@ -50,7 +51,7 @@ def test_first_lookup_activates_for_the_workspace(
     activated = [e for e in recorded_events.events if e.detail_type == "LicenseActivated"]
     assert [e.detail["license_key"] for e in activated] == [keys[0]]
     history = [h for h in HistoryItem.query(f"LICENSE#{keys[0]}") if h.SK.startswith("HISTORY#")]
-    assert [(h.action, h.actor) for h in history] == [("activated", "client:ws-1")]
+    assert [(h.action, h.actor) for h in history] == [("activated", system("client:ws-1"))]
     assert history[0].at == now
 
     frozen_now(now + timedelta(days=30))

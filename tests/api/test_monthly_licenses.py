@@ -113,7 +113,7 @@ def test_suspend_and_reinstate(monthly_partner: Partner, monthly: str, frozen_no
     assert [entry["action"] for entry in history] == ["reinstated", "suspended", "activated", "issued"]
     assert history[1]["changes"] == {"suspended_at": {"from": None, "to": "2026-11-28T09:00:00Z"}}
     assert history[0]["changes"] == {"suspended_at": {"from": "2026-11-28T09:00:00Z", "to": None}}
-    assert history[0]["actor"] == f"partner:{monthly_partner.id}"
+    assert history[0]["actor"] == {"type": "api_key", "id": monthly_partner.key_id, "email": None}
 
 
 def test_cancel_ends_the_license_at_the_end_of_the_utc_day(

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -37,16 +36,6 @@ from tests.support.people import PUBLIC_JWKS, FakeJwks
 TEMPORARY, PASSWORD = "Temp-Passw0rd!x", people.FINAL_PASSWORD
 PRIVATE_JWK = load_resource("cognitoidp/resources/jwks-private.json")
 ORDER = {"product": "business", "devices": 5, "years": 1}
-
-
-@pytest.fixture
-def jwks(user_pool: UserPool, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeJwks]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
-    fake = FakeJwks(user_pool)
-    monkeypatch.setattr(tokens, "fetch_jwks", fake)
-    tokens.reset()
-    yield fake
-    tokens.reset()
 
 
 def add_person(pool: UserPool, partner: Partner, email: str, role: str = "owner") -> UserItem:

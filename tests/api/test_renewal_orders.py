@@ -290,7 +290,7 @@ def test_paid_renewal_extends_the_term_from_the_current_expiry(
     renewed = history_of(partner, key)[0]
     assert (renewed["action"], renewed["actor"], renewed["at"]) == (
         "renewed",
-        "payment-provider",
+        {"type": "system", "id": "payment-provider", "email": None},
         "2027-06-01T08:00:00Z",
     )
     assert renewed["changes"] == {

@@ -10,6 +10,7 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
+from licensing.core.actors import system
 from licensing.store.table import LicenseItem
 from licensing.store.transactions import Transaction, TransactionCancelled
 from tests.support.clients import Partner, WebhookSender
@@ -73,7 +74,7 @@ def test_cancellation_reasons_reach_their_labels(partner: Partner, webhook: Webh
     tx = Transaction()
     tx.update(license, [LicenseItem.note.set("x")], condition=LicenseItem.PK.does_not_exist(), label="update")
     tx.put(
-        licenses.history_entry(keys[0], at=license.purchased_at, actor="t", action="t", changes={}),
+        licenses.history_entry(keys[0], at=license.purchased_at, actor=system("t"), action="t", changes={}),
         label="put",
     )
     with pytest.raises(TransactionCancelled) as cancelled:

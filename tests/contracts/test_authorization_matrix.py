@@ -112,8 +112,8 @@ def offer(resource: str) -> Callable[[World], dict[str, str]]:
     return lambda w: {"offer_id": w.ids[resource]}
 
 
-# `again=409` (or 404): the owner's success used up what the row names (the offer, the coupon, the suspension...),
-# so the purchaser after it is refused by the state, not by its role.
+# `again=409` (or 404): the owner's success used up what the row names (the offer, the coupon, the
+# suspension, the person...), so a granted role after it is refused by the state, not by its role.
 # fmt: off
 ROWS: dict[str, Row] = {
     # statuses: anonymous malformed unknown_key forged_secret revoked provider | A B admin D E

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from licensing.core.actors import Actor
 from licensing.core.clock import iso
 from licensing.licenses import repository as license_repo
 from licensing.licenses.lifecycle import expiry
@@ -17,7 +18,7 @@ from licensing.store.transactions import Transaction
 ATTEMPTS = 3  # reads of a license that keeps changing between our read and our write
 
 
-def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: str) -> bool:
+def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: Actor) -> bool:
     """Start an unused coupon's term for `workspace_id`; False if someone changed the license first."""
     # The event's model (pydantic) loads here, off the lookup's cold path: a first use is rare.
     from licensing.contracts.licenses import LicenseActivated
@@ -38,7 +39,8 @@ def activate(license: LicenseItem, workspace_id: str, now: datetime, *, actor: s
         partner_id=license.partner_id,
         order_id=license.order_id,
         workspace_id=workspace_id,
-        actor=actor,
+        # the published event keeps its string: the client's workspace, or the partner that assigned it
+        actor=f"client:{workspace_id}" if actor.type == "system" else f"partner:{license.partner_id}",
         activated_at=iso(now),
     )
     if expires_at is not None:  # set only when known, so a monthly license's event leaves it out

@@ -71,9 +71,21 @@ class ClaimRequest(Request):
     key: LicenseKeyInput
 
 
+class ActorOut(Model):
+    """Who made the change: a partner's person (`user`, by Cognito `sub`, with the e-mail it had), an API
+    key (`api_key`, by key id), the vendor's operators (`admin`) or the system (`system`: `order:<id>`
+    for keys an order issued, `client:<workspace>` for the client software's first use,
+    `payment-provider`, `vendor`). Entries written before people existed name the partner's key as
+    `api_key` with id `partner:<partner_id>`."""
+
+    type: Literal["user", "api_key", "admin", "system"]
+    id: str
+    email: str | None = None
+
+
 class HistoryEntryOut(Model):
     at: str
-    actor: str
+    actor: ActorOut
     action: str
     changes: dict[str, dict[str, Any]]
 
@@ -151,7 +163,12 @@ def license_out(license: "LicenseItem", now: datetime) -> LicenseOut:
 
 def history_out(history: "History") -> HistoryPage:
     items = [
-        HistoryEntryOut(at=iso(entry.at), actor=entry.actor, action=entry.action, changes=entry.changes)
+        HistoryEntryOut(
+            at=iso(entry.at),
+            actor=ActorOut(**entry.actor.as_dict()),
+            action=entry.action,
+            changes=entry.changes,
+        )
         for entry in history.entries
     ]
     return HistoryPage(items=items, next_cursor=history.next_cursor)

@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from licensing.core.actors import system
 from licensing.core.clock import iso
 from licensing.core.errors import Conflict, ValidationFailed
 from licensing.licenses import repository as license_repo
@@ -80,7 +81,7 @@ def lookup(raw_key: str, workspace_id: str, now: datetime) -> LookupAnswer:
         status = status_of(license, now)
         if status is not LicenseStatus.UNUSED:
             return _answer(license, status, workspace_id, now)
-        if activate(license, workspace_id, now, actor=f"client:{workspace_id}"):
+        if activate(license, workspace_id, now, actor=system(f"client:{workspace_id}")):
             return _answer(license, LicenseStatus.ACTIVE, workspace_id, now)
         license = license_repo.get(key, consistent=True)  # someone else changed it first: look again
     raise Conflict("The license is changing too often to activate; retry.")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from licensing.core import cursors
+from licensing.core.actors import Actor, system
 from licensing.core.clock import iso
 from licensing.core.errors import ValidationFailed, VersionConflict
 from licensing.core.ownership import owned_by
@@ -34,7 +35,7 @@ _REFUSED = {
 
 class HistoryEntry(NamedTuple):
     at: datetime
-    actor: str  # `partner:<id>`, `client:<workspace>`, `order:<id>`, `payment-provider`, `vendor`, ...
+    actor: Actor  # a person, an API key, the admin, or the system (`client:<workspace>`, `order:<id>`...)
     action: str
     changes: dict[str, dict[str, Any]]  # field -> {"from": ..., "to": ...}
 
@@ -53,7 +54,13 @@ def license_for(partner_id: str, raw_key: str, *, consistent: bool = False) -> L
 
 
 def edit(
-    partner_id: str, raw_key: str, fields: dict[str, Any], if_match: int | None, now: datetime
+    partner_id: str,
+    raw_key: str,
+    fields: dict[str, Any],
+    if_match: int | None,
+    now: datetime,
+    *,
+    actor: Actor,
 ) -> LicenseItem:
     """Change the note, the customer reference and (a monthly license) the devices (`fields`: the ones
     sent, None clearing one); with `if_match`, only if the version is still that one."""
@@ -74,7 +81,7 @@ def edit(
     if not changes:
         return license
     tx = Transaction()
-    license_repo.add_edit(tx, license, changes, now=now, actor=f"partner:{partner_id}")
+    license_repo.add_edit(tx, license, changes, now=now, actor=actor)
     if tx.commit(license_repo.LICENSE):
         raise VersionConflict("The license changed meanwhile; read it again and retry.")
     for name, value in changes.items():
@@ -82,7 +89,7 @@ def edit(
     return license
 
 
-def assign(partner_id: str, raw_key: str, workspace_id: str, now: datetime) -> LicenseItem:
+def assign(partner_id: str, raw_key: str, workspace_id: str, now: datetime, *, actor: Actor) -> LicenseItem:
     """Activate a coupon for a customer's workspace (its term starts now); repeating it changes nothing."""
     for _ in range(activation.ATTEMPTS):
         license = license_for(partner_id, raw_key, consistent=True)
@@ -94,12 +101,12 @@ def assign(partner_id: str, raw_key: str, workspace_id: str, now: datetime) -> L
             if license.workspace_id != workspace_id:
                 raise AlreadyAssigned("The license is already bound to another workspace.")
             return license
-        if activation.activate(license, workspace_id, now, actor=f"partner:{partner_id}"):
+        if activation.activate(license, workspace_id, now, actor=actor):
             return license
     raise VersionConflict("The license is changing too often; retry.")
 
 
-def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
+def claim(partner_id: str, raw_key: str, now: datetime, *, actor: Actor) -> LicenseItem:
     """Add a key no partner owns yet to this partner's account; a key already here changes nothing."""
     license = license_repo.get(normalize_key(raw_key), consistent=True)
     if license is None:
@@ -111,7 +118,7 @@ def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
     from licensing.contracts.licenses import LicenseClaimed  # a claim is rare: off the function's cold start
 
     tx = Transaction()
-    license_repo.add_claim(tx, license, partner_id=partner_id, now=now)
+    license_repo.add_claim(tx, license, partner_id=partner_id, now=now, actor=actor)
     claimed = LicenseClaimed(
         event_id=f"license-claimed:{license.key}",
         license_key=license.key,
@@ -119,7 +126,7 @@ def claim(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
         claimed_at=iso(now),
     )
     if tx.emit(claimed).commit(license_repo.LICENSE):  # claimed by someone a moment earlier: say by whom
-        return claim(partner_id, raw_key, now)
+        return claim(partner_id, raw_key, now, actor=actor)
     license.partner_id = partner_id
     return license
 
@@ -144,5 +151,5 @@ def _issued(license: LicenseItem) -> HistoryEntry:
     changes: dict[str, dict[str, Any]] = {"status": {"from": None, "to": "unused"}}
     if license.order_id:
         changes["order_id"] = {"from": None, "to": license.order_id}
-    actor = f"order:{license.order_id}" if license.order_id else "vendor"
+    actor = system(f"order:{license.order_id}" if license.order_id else "vendor")
     return HistoryEntry(at=license.purchased_at, actor=actor, action="issued", changes=changes)

@@ -17,6 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
+from licensing.core.actors import Actor
 from licensing.core.clock import iso
 from licensing.core.ids import ulid
 from licensing.licenses import index
@@ -245,7 +246,9 @@ def _listed_at(license: LicenseItem) -> str:
     return f"{iso(license.purchased_at)}#{license.key}"
 
 
-def history_entry(key: str, *, at: datetime, actor: str, action: str, changes: dict[str, Any]) -> HistoryItem:
+def history_entry(
+    key: str, *, at: datetime, actor: Actor, action: str, changes: dict[str, Any]
+) -> HistoryItem:
     return HistoryItem(
         pk(key), f"HISTORY#{iso(at)}#{ulid()}", at=at, actor=actor, action=action, changes=changes
     )
@@ -275,7 +278,7 @@ def add_activation(
     workspace_id: str,
     now: datetime,
     expires_at: datetime | None,
-    actor: str,
+    actor: Actor,
     usage: list[Any] | None = None,
 ) -> None:
     """Activate an unused, unexpired coupon for a workspace, with its history entry, only if nobody
@@ -295,7 +298,9 @@ def add_activation(
     tx.put(history_entry(license.key, at=now, actor=actor, action="activated", changes=diff), label=HISTORY)
 
 
-def add_revocation(tx: Transaction, license: LicenseItem, *, now: datetime, actor: str, reason: str) -> None:
+def add_revocation(
+    tx: Transaction, license: LicenseItem, *, now: datetime, actor: Actor, reason: str
+) -> None:
     """Revoke a key that is still unused (an activated key keeps working); label = the key."""
     tx.update(
         license,
@@ -319,7 +324,7 @@ def add_edit(
     changes: dict[str, Any],
     *,
     now: datetime,
-    actor: str,
+    actor: Actor,
     action: str = "edited",
 ) -> None:
     """Set (or, for None, remove) fields if the version is still the one read, with a history entry
@@ -344,7 +349,7 @@ def add_renewal(
     *,
     expires_at: datetime,
     now: datetime,
-    actor: str,
+    actor: Actor,
     via: dict[str, str],
     product: str | None = None,
 ) -> None:
@@ -370,7 +375,7 @@ def add_renewal(
 
 
 def add_redemption(
-    tx: Transaction, coupon: LicenseItem, *, license_key: str, now: datetime, actor: str
+    tx: Transaction, coupon: LicenseItem, *, license_key: str, now: datetime, actor: Actor
 ) -> None:
     """Redeem an unused coupon of the partner for `license_key` if it is still as read and still open."""
     changes = {"redeemed_at": now, "redeemed_for": license_key}
@@ -385,7 +390,7 @@ def add_redemption(
     tx.put(entry, label=COUPON_HISTORY)
 
 
-def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: datetime) -> None:
+def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: datetime, actor: Actor) -> None:
     """Give an unowned key to a partner (it then appears in the partner's lists)."""
     tx.update(
         license,
@@ -399,5 +404,5 @@ def add_claim(tx: Transaction, license: LicenseItem, *, partner_id: str, now: da
         label=LICENSE,
     )
     diff = {"partner_id": {"from": None, "to": partner_id}}
-    entry = history_entry(license.key, at=now, actor=f"partner:{partner_id}", action="claimed", changes=diff)
+    entry = history_entry(license.key, at=now, actor=actor, action="claimed", changes=diff)
     tx.put(entry, label=HISTORY)

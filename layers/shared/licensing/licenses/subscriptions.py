@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from licensing.catalog.catalog import load_catalog
+from licensing.core.actors import Actor
 from licensing.core.errors import VersionConflict
 from licensing.licenses import repository as license_repo
 from licensing.licenses.errors import (
@@ -29,19 +30,19 @@ ATTEMPTS = 3  # reads of a license that keeps changing between our read and our 
 Change = Callable[[LicenseItem, datetime], dict[str, Any]]
 
 
-def suspend(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
+def suspend(partner_id: str, raw_key: str, now: datetime, *, actor: Actor) -> LicenseItem:
     """Stop an active monthly license: lookups answer SUSPENDED; it is billed for this day only."""
-    return _change(partner_id, raw_key, now, "suspended", _suspension)
+    return _change(partner_id, raw_key, now, "suspended", _suspension, actor)
 
 
-def reinstate(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
+def reinstate(partner_id: str, raw_key: str, now: datetime, *, actor: Actor) -> LicenseItem:
     """Restart a suspended monthly license: it is valid and billed again from now."""
-    return _change(partner_id, raw_key, now, "reinstated", _reinstatement)
+    return _change(partner_id, raw_key, now, "reinstated", _reinstatement, actor)
 
 
-def cancel(partner_id: str, raw_key: str, now: datetime) -> LicenseItem:
+def cancel(partner_id: str, raw_key: str, now: datetime, *, actor: Actor) -> LicenseItem:
     """End a monthly license at the end of this UTC day (it stays valid, and billed, until then)."""
-    return _change(partner_id, raw_key, now, "cancelled", _cancellation)
+    return _change(partner_id, raw_key, now, "cancelled", _cancellation, actor)
 
 
 def device_change(license: LicenseItem, devices: int, now: datetime) -> dict[str, Any]:
@@ -95,7 +96,9 @@ def _active(license: LicenseItem, now: datetime) -> None:
         )
 
 
-def _change(partner_id: str, raw_key: str, now: datetime, action: str, change: Change) -> LicenseItem:
+def _change(
+    partner_id: str, raw_key: str, now: datetime, action: str, change: Change, actor: Actor
+) -> LicenseItem:
     for _ in range(ATTEMPTS):
         license = license_for(partner_id, raw_key, consistent=True)
         if license.plan != MONTHLY:
@@ -104,7 +107,7 @@ def _change(partner_id: str, raw_key: str, now: datetime, action: str, change: C
             )
         changes = change(license, now)
         tx = Transaction()
-        license_repo.add_edit(tx, license, changes, now=now, actor=f"partner:{partner_id}", action=action)
+        license_repo.add_edit(tx, license, changes, now=now, actor=actor, action=action)
         if not tx.commit(license_repo.LICENSE):
             for name, value in changes.items():
                 setattr(license, name, value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing.contracts.payments import OrderRefunded
+from licensing.core.actors import system
 from licensing.licenses import repository as license_repo
 from licensing.orders import repository as order_repo
 from licensing.orders.repository import ORDER
@@ -71,7 +72,9 @@ def revoke_unused(order: OrderItem, now: datetime) -> list[str]:
 
     def add(tx: Transaction, licenses: list[LicenseItem]) -> None:
         for license in licenses:
-            license_repo.add_revocation(tx, license, now=now, actor="payment-provider", reason="refund")
+            license_repo.add_revocation(
+                tx, license, now=now, actor=system("payment-provider"), reason="refund"
+            )
         order_repo.add_usage(tx, order.id, revoked=len(licenses))
 
     licenses = license_repo.get_many(list(order.license_keys))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from licensing.billing.statements import MONTHLY_STATEMENT
 from licensing.contracts.payments import LicensesIssued, OrderPaid, PaymentFailed, PaymentMismatch
+from licensing.core.actors import system
 from licensing.core.money import Money
 from licensing.licenses import repository as license_repo
 from licensing.licenses.errors import LicenseNotFound
@@ -100,7 +101,7 @@ def _renewal_paid(event: PaymentEventIn, order: OrderItem, now: datetime) -> str
         )  # fmt: skip
         migrate_to = order.product if order.previous_product else None  # a plain renewal keeps the edition
         _, renewed = add_extension(
-            tx, license, months=int(order.years) * 12, now=now, actor="payment-provider",
+            tx, license, months=int(order.years) * 12, now=now, actor=system("payment-provider"),
             via={"renewal_order_id": order.id}, product=migrate_to,
         )  # fmt: skip
         tx.emit(_order_paid(order, event.data.payment_id), renewed)

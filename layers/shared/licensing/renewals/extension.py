@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from licensing.contracts.licenses import LicenseRenewed
+from licensing.core.actors import Actor
 from licensing.core.clock import iso
 from licensing.licenses import repository as license_repo
 from licensing.renewals.rules import renewed_expiry
@@ -19,7 +20,7 @@ def add_extension(
     *,
     months: int,
     now: datetime,
-    actor: str,
+    actor: Actor,
     via: dict[str, str],
     product: str | None = None,
 ) -> tuple[datetime, LicenseRenewed]:

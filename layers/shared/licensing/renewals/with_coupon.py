@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from licensing.contracts.licenses import CouponRedeemed
+from licensing.core.actors import Actor
 from licensing.core.errors import Conflict
 from licensing.core.ownership import owned_by
 from licensing.licenses import repository as license_repo
@@ -40,7 +41,13 @@ class CouponRenewal(NamedTuple):
 
 
 def renew_with_coupon(
-    partner_id: str, raw_key: str, raw_coupon_key: str | None, idempotency_key: str | None, now: datetime
+    partner_id: str,
+    raw_key: str,
+    raw_coupon_key: str | None,
+    idempotency_key: str | None,
+    now: datetime,
+    *,
+    actor: Actor,
 ) -> CouponRenewal:
     """The license and the coupon after the renewal, or as they were after the first request with this
     Idempotency-Key (a retried request never spends a second coupon)."""
@@ -48,11 +55,11 @@ def renew_with_coupon(
     chosen = normalize_key(raw_coupon_key) if raw_coupon_key is not None else None
     route = f"POST /v1/licenses/{key}/renew-with-coupon"
     once = IdempotentRequest.of(partner_id, idempotency_key, route, {"coupon_key": chosen})
-    return once.run(lambda: _renew(partner_id, key, chosen, once, now), _replayed, now)
+    return once.run(lambda: _renew(partner_id, key, chosen, once, now, actor), _replayed, now)
 
 
 def _renew(
-    partner_id: str, key: str, chosen: str | None, once: IdempotentRequest, now: datetime
+    partner_id: str, key: str, chosen: str | None, once: IdempotentRequest, now: datetime, actor: Actor
 ) -> CouponRenewal:
     def pick(license: LicenseItem) -> LicenseItem:
         return _chosen(partner_id, chosen, license, now) if chosen else _soonest(partner_id, license, now)
@@ -61,7 +68,7 @@ def _renew(
     coupon = pick(license)
     license_reads = 1
     for _ in range(MAX_ATTEMPTS):
-        outcome = _redeem(license, coupon, once, now)
+        outcome = _redeem(license, coupon, once, now, actor)
         if isinstance(outcome, CouponRenewal):
             return outcome
         if outcome == LICENSE:  # renewed, migrated or edited meanwhile: read it and match again
@@ -84,11 +91,10 @@ def _renewable(partner_id: str, key: str, now: datetime) -> LicenseItem:
 
 
 def _redeem(
-    license: LicenseItem, coupon: LicenseItem, once: IdempotentRequest, now: datetime
+    license: LicenseItem, coupon: LicenseItem, once: IdempotentRequest, now: datetime, actor: Actor
 ) -> CouponRenewal | str:
     """One transaction: the renewal once it committed, else the label of the item that changed since it
     was read (LICENSE or COUPON)."""
-    actor = f"partner:{license.partner_id}"
     tx = Transaction()
     expires_at, renewed = add_extension(
         tx, license, months=int(coupon.term_months), now=now, actor=actor, via={"coupon_key": coupon.key}

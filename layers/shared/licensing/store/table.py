@@ -23,11 +23,12 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.constants import NUMBER, STRING
+from pynamodb.constants import MAP, NUMBER, STRING
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from licensing.core.actors import Actor, from_legacy
 from licensing.core.clock import iso, parse_iso
 
 TABLE_NAME = os.environ.get("TABLE_NAME", "licensing")
@@ -299,11 +300,30 @@ class LicenseItem(BaseItem, discriminator="License"):
     monthly_billing = MonthlyBillingIndex()
 
 
+class ActorAttribute(Attribute[Actor]):
+    """Who made a change (licensing.core.actors), stored as a map `{type, id, email?}`. Entries written
+    before actors had types hold a string (`partner:<id>`, `client:<workspace>`...): read through
+    `from_legacy`, so old tables keep working."""
+
+    attr_type = MAP
+
+    def serialize(self, value: Actor) -> dict[str, Any]:
+        return {name: {STRING: text} for name, text in value.as_dict().items()}
+
+    def get_value(self, value: dict[str, Any]) -> Any:
+        return value[STRING] if STRING in value else super().get_value(value)
+
+    def deserialize(self, value: str | dict[str, Any]) -> Actor:
+        if isinstance(value, str):
+            return from_legacy(value)
+        return Actor.from_dict({name: typed[STRING] for name, typed in value.items()})
+
+
 class HistoryItem(BaseItem, discriminator="LicenseHistory"):
     """One change to a license, stored in the license's partition, written in the change's transaction."""
 
     at = IsoDateTimeAttribute()
-    actor = UnicodeAttribute()
+    actor = ActorAttribute()
     action = UnicodeAttribute()
     changes = JSONAttribute()
 
