@@ -165,7 +165,7 @@ def history_out(history: "History") -> HistoryPage:
     items = [
         HistoryEntryOut(
             at=iso(entry.at),
-            actor=ActorOut(**entry.actor.as_dict()),
+            actor=ActorOut(type=entry.actor.type, id=entry.actor.id, email=entry.actor.email),
             action=entry.action,
             changes=entry.changes,
         )

@@ -4,7 +4,7 @@ as an owner lists them (never their secrets)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -103,7 +103,7 @@ def me_out(partner: PartnerItem, role: str, person: UserItem | None, key: ApiKey
     if person is not None:
         caller = Caller(
             type="user",
-            role=person.role,
+            role=cast(PartnerRole, person.role),
             id=person.user_id,
             email=person.email,
             status=person.status,  # type: ignore[arg-type]

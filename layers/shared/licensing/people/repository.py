@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.expressions.update import Action
 
 from licensing.store.table import PartnerOwnersItem, UserItem
 from licensing.store.transactions import Transaction
@@ -60,13 +61,16 @@ def add_owners_change(tx: Transaction, partner_id: str, delta: int) -> None:
     """Move the partner's count of active owners; a decrement only while at least two remain."""
     owners = _owners(partner_id)
     if delta > 0:
-        actions = [PartnerOwnersItem.count.add(delta), PartnerOwnersItem.partner_id.set(partner_id)]
+        actions: list[Action] = [
+            PartnerOwnersItem.active_owners.add(delta),
+            PartnerOwnersItem.partner_id.set(partner_id),
+        ]
         tx.update(owners, actions, label=OWNERS, versioned=False)
     elif delta < 0:
         tx.update(
             owners,
-            [PartnerOwnersItem.count.add(delta)],
-            condition=PartnerOwnersItem.count >= 1 - delta,
+            [PartnerOwnersItem.active_owners.add(delta)],
+            condition=PartnerOwnersItem.active_owners >= 1 - delta,
             label=OWNERS,
             versioned=False,
         )
@@ -85,12 +89,16 @@ def add_update(tx: Transaction, person: UserItem, changes: dict[str, Any], now: 
 
 def owner_count(partner_id: str) -> int:
     try:
-        return int(PartnerOwnersItem.get(f"PARTNER#{partner_id}", OWNERS_SK, consistent_read=True).count)
+        return int(
+            PartnerOwnersItem.get(f"PARTNER#{partner_id}", OWNERS_SK, consistent_read=True).active_owners
+        )
     except DoesNotExist:
         return 0
 
 
-def page(partner_id: str, *, limit: int, start: dict[str, Any] | None) -> tuple[list[UserItem], dict | None]:
+def page(
+    partner_id: str, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[UserItem], dict[str, Any] | None]:
     """A page of the partner's people by e-mail: one Query on GSI1."""
     results = UserItem.partner_index.query(
         partition(partner_id), last_evaluated_key=start, limit=limit, page_size=limit

@@ -200,7 +200,7 @@ class PartnerOwnersItem(BaseItem, discriminator="PartnerOwners"):
     transaction that changes one of them, on the condition that a decrement leaves at least one."""
 
     partner_id = UnicodeAttribute()
-    count = NumberAttribute(default=0)
+    active_owners = NumberAttribute(default=0)
 
 
 class OrderItem(BaseItem, discriminator="Order"):
