@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from licensing.access.errors import ApiKeyNotFound
 from licensing.core.ids import plausible
-from licensing.store.table import ApiKeyItem
+from licensing.store.table import ApiKeyItem, index_page
 from licensing.store.transient import condition_failed
 
 SK = "APIKEY"
@@ -62,9 +62,6 @@ def partner_page(
     partner_id: str, *, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[ApiKeyItem], dict[str, Any] | None]:
     """A page of the partner's keys, oldest first (their ids sort by creation): one Query on GSI1."""
-    results = ApiKeyItem.partner_index.query(
-        partner_partition(partner_id), last_evaluated_key=start, limit=limit, page_size=limit
+    return index_page(
+        ApiKeyItem.partner_index, ApiKeyItem, partner_partition(partner_id), limit=limit, start=start
     )
-    items = [item for item in results if isinstance(item, ApiKeyItem)]
-    last = results.last_evaluated_key
-    return items, last if last and len(items) == limit else None

@@ -10,7 +10,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from pynamodb.expressions.update import Action
 
-from licensing.store.table import PartnerOwnersItem, UserItem
+from licensing.store.table import PartnerOwnersItem, UserItem, index_page
 from licensing.store.transactions import Transaction
 from licensing.store.transient import condition_failed
 
@@ -100,12 +100,7 @@ def page(
     partner_id: str, *, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[UserItem], dict[str, Any] | None]:
     """A page of the partner's people by e-mail: one Query on GSI1."""
-    results = UserItem.partner_index.query(
-        partition(partner_id), last_evaluated_key=start, limit=limit, page_size=limit
-    )
-    items = [item for item in results if isinstance(item, UserItem)]
-    last = results.last_evaluated_key
-    return items, last if last and len(items) == limit else None
+    return index_page(UserItem.partner_index, UserItem, partition(partner_id), limit=limit, start=start)
 
 
 def delete(person: UserItem) -> None:

@@ -369,6 +369,22 @@ class OutboxItem(BaseItem, discriminator="OutboxEvent"):
     ttl = NumberAttribute()
 
 
+def index_page(
+    index: GlobalSecondaryIndex[Any],
+    model: type[ModelT],
+    partition: str,
+    *,
+    limit: int,
+    start: dict[str, Any] | None,
+) -> tuple[list[ModelT], dict[str, Any] | None]:
+    """One page of `model` items of an index partition (one Query), and where the next page starts (None
+    when this one is the last)."""
+    results = index.query(partition, last_evaluated_key=start, limit=limit, page_size=limit)
+    items = [item for item in results if isinstance(item, model)]
+    last = results.last_evaluated_key
+    return items, last if last and len(items) == limit else None
+
+
 def set_or_remove(model: type[Model], changes: dict[str, Any]) -> list[Action]:
     """Update actions for a partial change: each attribute is set, or removed when its value is None."""
     attributes = model.get_attributes()
