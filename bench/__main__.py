@@ -17,6 +17,11 @@ def main() -> int:
         return billing_only()
     if sys.argv[1:] == ["sweeper"]:  # `python -m bench sweeper`: the sweeper figures alone
         return sweeper_only()
+    if sys.argv[1:] == ["authorizer"]:  # `python -m bench authorizer`: a key's and a person's token's latency
+        environment.configure()  # before anything imports licensing
+        from bench import people
+
+        return people.main()
     if sys.argv[1:] == ["soak"]:  # `python -m bench soak`: the soak against the dev server (make soak)
         from bench import soak
 

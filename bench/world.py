@@ -99,21 +99,22 @@ class World:
             raise BenchError(f"{method} {path} answered {status}, not {expect}: {answer}")
         return answer
 
-    def authorize(self, partner: Partner) -> dict[str, Any]:
-        """Run the REQUEST authorizer for a partner's key, as API Gateway does before a partner route."""
+    def authorize(self, partner: Partner, token: str | None = None) -> dict[str, Any]:
+        """Run the REQUEST authorizer for a partner's key (or a person's `token`), as API Gateway does
+        before a partner route."""
         if self.gateway.authorizer_module is None:
             raise BenchError("template.yaml declares no authorizer")
         event = {
             "type": "REQUEST",
             "methodArn": "arn:aws:execute-api:eu-west-1:123456789012:local/local/GET/v1/catalog",
-            "headers": {"Authorization": f"Bearer {partner.api_key}"},
+            "headers": {"Authorization": f"Bearer {token or partner.api_key}"},
             "path": "/v1/catalog",
             "httpMethod": "GET",
             "requestContext": {},
         }
         policy = self.gateway.handler(self.gateway.authorizer_module)(event, LambdaContext("authorizer"))
         if policy.get("context", {}).get("partner_id") != partner.id:
-            raise BenchError(f"the authorizer did not recognise the partner's key: {policy}")
+            raise BenchError(f"the authorizer did not recognise the partner's key or person: {policy}")
         return policy
 
     def order(
