@@ -46,14 +46,18 @@ def add_visit(
     tx: Transaction, license: LicenseItem, *, done: list[str], next_due: datetime | None, now: datetime
 ) -> None:
     """Record what a visit did and when to come back, if the license is still as the sweeper read it
-    (label LICENSE)."""
+    (label LICENSE): the same term, and still due when it was. The due time moves with every visit, so a
+    second run that read the license before the first one's visit (a lock whose lease ran out) fails
+    here and reads it again, instead of writing the same notice's digest line after the first run's
+    digest took it (which left the line for the next run to announce a second time)."""
     actions: list[Action] = [LicenseItem.sweep_done.set(done), *after_change(license, now)]
     if next_due is None:
         actions += [LicenseItem.due_at.remove(), LicenseItem.GSI4PK.remove(), LicenseItem.GSI4SK.remove()]
     else:
         pk, sk = due_keys(license.key, next_due)
         actions += [LicenseItem.due_at.set(next_due), LicenseItem.GSI4PK.set(pk), LicenseItem.GSI4SK.set(sk)]
-    tx.update(license, actions, condition=LicenseItem.sweep_term == license.sweep_term, label=LICENSE)
+    still_due = (LicenseItem.sweep_term == license.sweep_term) & (LicenseItem.due_at == license.due_at)
+    tx.update(license, actions, condition=still_due, label=LICENSE)
 
 
 def new_line(
