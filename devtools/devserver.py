@@ -34,7 +34,8 @@ routes, never part of template.yaml, are served here:
   the statements written, the partners visited, the total per currency, whether it completed.
 
 `GET /docs` is the API reference: Swagger UI rendering docs/openapi.json, from files on this machine
-(`devtools.docs_page`; `make apidocs` installs Swagger UI). Every other request, whatever its method,
+(`devtools.docs_page`; `make apidocs` installs Swagger UI). `/portal/` is the partner portal, the files
+`make portal` built into build/portal/ (`devtools.portal_page`; `/` redirects there). Every other request, whatever its method,
 goes to the gateway, which answers it as API Gateway would.
 """
 
@@ -64,6 +65,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from devtools import banner
 from devtools.docs_page import DocsPage, is_docs_path
 from devtools.gateway import HttpResponse, LocalGateway
+from devtools.portal_page import PortalPage, is_portal_path
 
 if TYPE_CHECKING:
     from devtools.dynamodb_local import DynamoDBLocal
@@ -246,6 +248,7 @@ class DevServer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one request at a time, like a single Lambda instance
         self.docs = DocsPage()
+        self.portal = PortalPage()  # its policy names moto's Cognito once that has started
 
     # -- lifecycle
 
@@ -307,6 +310,7 @@ class DevServer:
             os.environ[COGNITO_ENDPOINT] = endpoint
             self._set_cognito_endpoint = True
         self.cognito_endpoint = endpoint
+        self.portal = PortalPage(cognito_endpoint=endpoint)
         self.pool = create_user_pool(boto3.client("cognito-idp", endpoint_url=endpoint))
         self._previous_pool = apply(self.pool)
 
@@ -429,6 +433,8 @@ class DevServer:
     ) -> HttpResponse:
         if is_docs_path(path):
             return self.docs.respond(method, path)  # static files: no need to wait for the lock
+        if is_portal_path(path):
+            return self.portal.respond(method, path)
         with self._lock:
             response: HttpResponse | None = None
             try:
@@ -568,6 +574,7 @@ class DevServer:
             else "EUR, 10% discount, monthly billing: both plans"
         )
         docs_note = " (Swagger UI)" if self.docs.installed() else " (run `make apidocs` first)"
+        portal_note = " (sign in as the demo owner)" if self.portal.built() else " (run `make portal` first)"
         exports = f"export API={self.url} KEY={shlex.quote(seeded.api_key)} ADMIN={shlex.quote(admin_key)}"
         auth = '-H "Authorization: Bearer $KEY"'
         as_json = "-H 'Content-Type: application/json'"
@@ -588,6 +595,7 @@ class DevServer:
             "",
             "Partner licensing dev server",
             f"  URL:               {self.url}",
+            f"  Portal:            {self.url}/portal/{portal_note}",
             f"  API reference:     {self.url}/docs{docs_note}",
             f"  DynamoDB endpoint: {self.dynamodb_endpoint} ({where}), table {self.table_name}",
             f"  Admin key:         {admin_key}",

@@ -7,7 +7,9 @@ locks, and serialising requests gives each call the atomicity real DynamoDB guar
 concurrency tests exercise our conditions and transactions, not moto's races.
 
 Its transactions take one rollback copy of the table each (`devtools.moto_transactions`), not one per
-item: otherwise a dev server under load (the soak) slows down and grows by a table copy per item.
+item: otherwise a dev server under load (the soak) slows down and grows by a table copy per item. Its
+Cognito challenges carry the attributes Cognito's do (`devtools.moto_cognito`), which the portal's
+sign-in library reads.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from devtools.moto_cognito import cognito_challenges_as_in_aws
 from devtools.moto_transactions import one_backup_per_transaction
 
 
@@ -42,6 +45,7 @@ class MotoServer:
 def start(port: int = 0) -> MotoServer:
     patches = ExitStack()
     patches.enter_context(one_backup_per_transaction())
+    patches.enter_context(cognito_challenges_as_in_aws())
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", port, app, threaded=False, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)

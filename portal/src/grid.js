@@ -1,0 +1,63 @@
+// Tabulator grids over the API's cursor-paged lists. The API pages with opaque cursors, not page numbers,
+// so the grid remembers the cursor that starts each page it has seen; Tabulator's remote pagination,
+// sorting and header filters ask for a page, and this turns the ask into the list's query. A change of
+// filter, sort or search starts again at page one. Each page is one API call.
+import { TabulatorFull as Tabulator } from "./vendor/tabulator_esm.min.js";
+
+export const PAGE_SIZE = 25;
+
+/**
+ * A remote grid. options: path (the list route), query() (the screen's own filters), sortable (column
+ * field -> API sort name), filters (column field -> API query name), onError(error), onPage(body),
+ * and any Tabulator option (columns, groupBy, ...).
+ */
+export function cursorGrid(element, { path, api, query = () => ({}), sortable = {}, filters = {}, onError, onPage, ...options }) {
+  let cursors = [null];
+  let lastKey = "";
+  const grid = new Tabulator(element, {
+    layout: "fitDataStretch",
+    placeholder: "Nothing here yet",
+    movableColumns: true,
+    pagination: true,
+    paginationMode: "remote",
+    paginationSize: PAGE_SIZE,
+    paginationButtonCount: 3,
+    sortMode: "remote",
+    filterMode: "remote",
+    ajaxURL: path,
+    ajaxRequestFunc: async (_url, _config, params) => {
+      const request = { ...query(), limit: params.size || PAGE_SIZE };
+      const sorter = (params.sort || [])[0];
+      if (sorter && sortable[sorter.field]) {
+        request.sort = sortable[sorter.field];
+        request.order = sorter.dir;
+      }
+      for (const filter of params.filter || []) {
+        const name = filters[filter.field];
+        if (name && filter.value !== "" && filter.value !== null) request[name] = filter.value;
+      }
+      const key = JSON.stringify({ ...request, limit: undefined });
+      if (key !== lastKey) {
+        cursors = [null];
+        lastKey = key;
+      }
+      const page = Math.min(params.page || 1, cursors.length);
+      if (cursors[page - 1]) request.cursor = cursors[page - 1];
+      try {
+        const body = await api.get(path, request);
+        cursors[page] = body.next_cursor || null;
+        cursors.length = body.next_cursor ? page + 1 : page;
+        if (onError) onError(null);
+        if (onPage) onPage(body);
+        return { last_page: body.next_cursor ? page + 1 : page, data: body.items };
+      } catch (error) {
+        if (onError) onError(error);
+        return { last_page: page, data: [] };
+      }
+    },
+    ...options,
+  });
+  return grid;
+}
+
+export { Tabulator };
