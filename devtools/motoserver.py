@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -42,11 +43,42 @@ class MotoServer:
         self.patches.close()
 
 
+def _cors_on_every_answer(app: Any) -> Any:
+    """Cognito answers a browser's calls from any origin, preflights and errors included. moto takes a
+    preflight (OPTIONS) for an API call and refuses it, so here a preflight is answered as Cognito does
+    and every answer carries Access-Control-Allow-Origin: a portal's refused sign-in then shows its
+    error instead of a network failure."""
+
+    def with_cors(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+            allowed = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")
+            start_response(
+                "204 No Content",
+                [
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                    ("Access-Control-Allow-Headers", allowed),
+                    ("Access-Control-Max-Age", "600"),
+                    ("Content-Length", "0"),
+                ],
+            )
+            return [b""]
+
+        def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            if not any(name.lower() == "access-control-allow-origin" for name, _ in headers):
+                headers = [*headers, ("Access-Control-Allow-Origin", "*")]
+            return start_response(status, headers, *rest)
+
+        return app(environ, start)
+
+    return with_cors
+
+
 def start(port: int = 0) -> MotoServer:
     patches = ExitStack()
     patches.enter_context(one_backup_per_transaction())
     patches.enter_context(cognito_challenges_as_in_aws())
-    app = DomainDispatcherApplication(create_backend_app)
+    app = _cors_on_every_answer(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, threaded=False, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()

@@ -1,10 +1,13 @@
 """The dev server's portal: the files of `build/portal/` (`make portal`) under /portal/.
 
+PORTAL_DIR names another build folder (the browser tests build one of their own).
+
 As in AWS (CloudFront in front of a private bucket), `/` and `/portal` redirect to `/portal/`, which is
 `index.html`; every file goes out with the security headers CloudFront adds there, the Content-Security-
 Policy included, so that a portal change that breaks the policy breaks locally first. The one difference
 is `connect-src`: the portal signs in against moto's Cognito, whose URL is on another port here.
 
+An offer's purchase link, `/portal/offers/<id>`, is index.html: the portal opens that offer's checkout.
 A request path becomes a file only when it names a file inside the build folder with a known type;
 anything else under /portal/ is a 404 problem. `runtime.json` is answered here, not from the build: it
 tells the portal that payments are simulated (`POST /dev/pay/{order_id}`), which a deployed portal,
@@ -14,7 +17,9 @@ without that file, never offers.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -24,6 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = REPO_ROOT / "build" / "portal"
 PREFIX = "/portal"
 RUNTIME = f"{PREFIX}/runtime.json"
+# Offers' purchase links (`licensing.offers.rules.purchase_url`): /portal/offers/<offer id>.
+OFFER_LINK = re.compile(r"offers/[A-Za-z0-9_-]+/?")
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -59,8 +66,8 @@ def is_portal_path(path: str) -> bool:
 class PortalPage:
     """Answers the requests under /portal; the folder is an argument so tests can point it elsewhere."""
 
-    def __init__(self, cognito_endpoint: str = "", build_dir: Path = BUILD_DIR) -> None:
-        self.build_dir = build_dir
+    def __init__(self, cognito_endpoint: str = "", build_dir: Path | None = None) -> None:
+        self.build_dir = build_dir or Path(os.environ.get("PORTAL_DIR") or BUILD_DIR)
         self.headers = {
             "Cache-Control": "no-cache",
             "X-Content-Type-Options": "nosniff",
@@ -96,6 +103,8 @@ class PortalPage:
         normal = posixpath.normpath(relative)
         if normal.startswith(("..", "/")) or "\\" in normal or "\x00" in normal:
             return None
+        if OFFER_LINK.fullmatch(normal):
+            normal = "index.html"  # an offer's purchase link: the portal opens its checkout
         file = self.build_dir / normal
         if file.suffix not in TYPES or not file.resolve().is_relative_to(self.build_dir.resolve()):
             return None
