@@ -138,6 +138,8 @@ def configure_environment() -> None:
         # the notifier writes the e-mails it would send here instead of calling SES
         "NOTIFIER_OUTBOX_DIR": str(REPO_ROOT / ".dev-outbox"),
         "NOTIFIER_FROM_ADDRESS": "notifications@vendor.example",
+        # GET /v1/auth/config names the password flow: moto's SRP does not check the password
+        "SIGN_IN_FLOW": "USER_PASSWORD_AUTH",
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)

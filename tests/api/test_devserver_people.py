@@ -38,6 +38,7 @@ def test_auth_config_says_where_to_sign_in(devserver: Running, base_url: str) ->
         "user_pool_id": devserver.banner_value(banner.USER_POOL),
         "client_id": devserver.banner_value(banner.CLIENT_ID),
         "endpoint": devserver.banner_value(banner.COGNITO_ENDPOINT),
+        "sign_in_flow": "USER_PASSWORD_AUTH",  # moto's SRP does not check the password
     }
     assert config["user_pool_id"].startswith("eu-west-1_")
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", config["endpoint"])
@@ -53,7 +54,7 @@ def signed_in_owner(server: Running) -> dict[str, str]:
     idp = cognito(config["endpoint"])
     started = idp.initiate_auth(
         ClientId=config["client_id"],
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow=config["sign_in_flow"],  # the flow the portal signs in with
         AuthParameters={"USERNAME": email, "PASSWORD": server.banner_value(banner.OWNER_PASSWORD)},
     )
     assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"

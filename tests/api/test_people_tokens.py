@@ -32,6 +32,7 @@ from tests.support import people
 from tests.support.clients import Api, Partner
 from tests.support.log_scan import debug_logs, secrets_in
 from tests.support.people import PUBLIC_JWKS, FakeJwks
+from tests.support.problems import assert_problem
 
 TEMPORARY, PASSWORD = "Temp-Passw0rd!x", people.FINAL_PASSWORD
 PRIVATE_JWK = load_resource("cognitoidp/resources/jwks-private.json")
@@ -366,9 +367,29 @@ def test_auth_config_names_the_pool_its_client_and_cognitos_endpoint(
         "user_pool_id": user_pool.id,
         "client_id": user_pool.client_id,
         "endpoint": "https://cognito-idp.eu-west-1.amazonaws.com",
+        "sign_in_flow": "USER_SRP_AUTH",  # the default
     }
     monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:5000/")
     assert api.get("/v1/auth/config").json()["endpoint"] == "http://127.0.0.1:5000"
     assert ddb_calls.calls == []
     monkeypatch.delenv("USER_POOL_ID")  # a deployment without its pool is a server error, logged
     assert api.get("/v1/auth/config").status == 500
+
+
+@pytest.mark.parametrize("flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
+def test_auth_config_names_the_configured_sign_in_flow(
+    api: Api, user_pool: UserPool, monkeypatch: pytest.MonkeyPatch, flow: str
+) -> None:
+    monkeypatch.setenv("SIGN_IN_FLOW", flow)
+    answer = api.get("/v1/auth/config")
+    assert answer.status == 200, answer.body
+    assert answer.json()["sign_in_flow"] == flow
+
+
+@pytest.mark.parametrize("flow", ["CUSTOM_AUTH", "user_srp_auth", "USER_SRP_AUTH "])
+def test_an_unknown_sign_in_flow_is_a_server_error(
+    api: Api, user_pool: UserPool, monkeypatch: pytest.MonkeyPatch, flow: str
+) -> None:
+    monkeypatch.setenv("SIGN_IN_FLOW", flow)  # a misconfigured deployment, as without its pool
+    problem = assert_problem(api.get("/v1/auth/config"), 500, "INTERNAL_ERROR")
+    assert "SIGN_IN_FLOW" not in problem["detail"]  # says nothing internal; the log has it

@@ -5,7 +5,7 @@ answering the sign-in configuration loads no AWS library."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -53,6 +53,11 @@ def api_key_created(item: ApiKeyItem, token: str) -> ApiKeyCreated:
     )
 
 
+SignInFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
+SIGN_IN_FLOWS: tuple[str, ...] = get_args(SignInFlow)
+DEFAULT_SIGN_IN_FLOW = "USER_SRP_AUTH"
+
+
 class AuthConfig(Model):
     """Where a partner's people sign in, for the portal and scripts (Cognito's InitiateAuth)."""
 
@@ -63,15 +68,28 @@ class AuthConfig(Model):
         description="Cognito's endpoint for InitiateAuth: the regional one in AWS, moto's URL locally.",
         examples=["https://cognito-idp.eu-west-1.amazonaws.com"],
     )
+    sign_in_flow: SignInFlow = Field(
+        description="The InitiateAuth flow to sign in with: SRP in AWS; the password flow locally, "
+        "because moto's SRP does not check the password.",
+        examples=[DEFAULT_SIGN_IN_FLOW],
+    )
 
 
 def auth_config() -> AuthConfig:
-    """The configured pool (USER_POOL_ID, USER_POOL_CLIENT_ID); a deployment without one is a 500."""
+    """The configured pool (USER_POOL_ID, USER_POOL_CLIENT_ID) and sign-in flow (SIGN_IN_FLOW, by default
+    USER_SRP_AUTH); a deployment without a pool, or with another flow, is a 500."""
     pool_id = os.environ.get("USER_POOL_ID", "")
     client_id = os.environ.get("USER_POOL_CLIENT_ID", "")
     region = tokens.region_of(pool_id)
     if region is None or not client_id:
         raise RuntimeError("USER_POOL_ID and USER_POOL_CLIENT_ID must name the people's user pool")
+    flow = os.environ.get("SIGN_IN_FLOW") or DEFAULT_SIGN_IN_FLOW
+    if flow not in SIGN_IN_FLOWS:
+        raise RuntimeError(f"SIGN_IN_FLOW must be one of {', '.join(SIGN_IN_FLOWS)}")
     return AuthConfig(
-        region=region, user_pool_id=pool_id, client_id=client_id, endpoint=tokens.endpoint(region)
+        region=region,
+        user_pool_id=pool_id,
+        client_id=client_id,
+        endpoint=tokens.endpoint(region),
+        sign_in_flow=flow,  # type: ignore[arg-type]
     )
