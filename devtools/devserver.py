@@ -35,8 +35,8 @@ routes, never part of template.yaml, are served here:
 
 `GET /docs` is the API reference: Swagger UI rendering docs/openapi.json, from files on this machine
 (`devtools.docs_page`; `make apidocs` installs Swagger UI). `/portal/` is the partner portal, the files
-`make portal` built into build/portal/ (`devtools.portal_page`; `/` redirects there). Every other request, whatever its method,
-goes to the gateway, which answers it as API Gateway would.
+`make portal` built into build/portal/ (`devtools.portal_page`; `/` redirects there). Every other
+request, whatever its method, goes to the gateway, which answers it as API Gateway would.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from unittest import mock
 
 from moto.cognitoidp.models import CognitoIdpBackend
 
-NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"
+NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
 
 
 def _with_attributes(backend: CognitoIdpBackend, answer: dict[str, Any], pool_of: Callable[[], Any]) -> None:
@@ -47,7 +47,9 @@ def cognito_challenges_as_in_aws() -> Iterator[None]:
         _with_attributes(self, answer, lambda: _pool_of_client(self, client_id))
         return answer
 
-    def respond_to_auth_challenge(self: CognitoIdpBackend, session: str, client_id: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def respond_to_auth_challenge(
+        self: CognitoIdpBackend, session: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
         answer: dict[str, Any] = respond(self, session, client_id, *args, **kwargs)
         _with_attributes(self, answer, lambda: _pool_of_client(self, client_id))
         return answer

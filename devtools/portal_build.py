@@ -95,8 +95,7 @@ def _size(root: Path, name: str) -> Size:
 def main() -> None:
     report = build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)
     total, budget = int(report["first_load_gzip_bytes"]), BUDGET_BYTES  # type: ignore[call-overload]
-    files = report["files"]
-    assert isinstance(files, list)
+    files: list[dict[str, object]] = report["files"]  # type: ignore[assignment]
     sys.stdout.write(f"portal built into {sys.argv[1] if len(sys.argv) > 1 else 'build/portal'}/\n")
     for size in files:
         sys.stdout.write(f"  {size['file']:<40} {size['raw']:>9,} B  {size['gzip']:>8,} B gzip\n")

@@ -89,13 +89,19 @@ class PortalPage:
             problem.headers["Allow"] = "GET, HEAD"
             return problem
         if path == RUNTIME:
-            return HttpResponse(200, {"Content-Type": TYPES[".json"], **self.headers}, '{"simulated_payments": true}')
+            return HttpResponse(
+                200, {"Content-Type": TYPES[".json"], **self.headers}, '{"simulated_payments": true}'
+            )
         file = self._file(path)
         if file is None:
             return self._problem(404, "NOT_FOUND", "Not found", "No such file in the portal.", path)
         if not file.is_file():
-            return self._problem(503, "SERVICE_UNAVAILABLE", "Service unavailable", f"Not built: {_BUILD}.", path)
-        return HttpResponse(200, {"Content-Type": TYPES[file.suffix], **self.headers}, file.read_text("utf-8"))
+            return self._problem(
+                503, "SERVICE_UNAVAILABLE", "Service unavailable", f"Not built: {_BUILD}.", path
+            )
+        return HttpResponse(
+            200, {"Content-Type": TYPES[file.suffix], **self.headers}, file.read_text("utf-8")
+        )
 
     def _file(self, path: str) -> Path | None:
         """The build file a path names, or None when it names none (outside the folder, unknown type)."""

@@ -154,14 +154,8 @@ class Session {
     this.onExpired(error);
   }
 
+  /** The tokens leave memory; nothing else holds them (the refresh token expires on its own). */
   signOut() {
-    if (this.user) {
-      try {
-        this.user.signOut(() => {});
-      } catch {
-        // revoking the refresh token is best effort; the tokens leave memory below either way
-      }
-    }
     this.forget();
   }
 

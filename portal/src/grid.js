@@ -14,7 +14,21 @@ export const PAGE_SIZE = 25;
 export function cursorGrid(element, { path, api, query = () => ({}), sortable = {}, filters = {}, onError, onPage, ...options }) {
   let cursors = [null];
   let lastKey = "";
+  // The page buttons live beside the grid, not inside it: a grid may own only rows (ARIA).
+  const pager = document.createElement("div");
+  pager.className = "pager";
+  element.after(pager);
+  // On a narrow screen the page scrolls the grid sideways in a focusable region of its own, so that the
+  // keyboard reaches every column; the grid itself is as wide as its columns and never scrolls.
+  const scroller = document.createElement("div");
+  scroller.className = "grid-scroll";
+  scroller.tabIndex = 0;
+  scroller.setAttribute("role", "region");
+  scroller.setAttribute("aria-label", `${element.getAttribute("aria-label") || "Grid"}, scrollable`);
+  element.before(scroller);
+  scroller.append(element);
   const grid = new Tabulator(element, {
+    paginationElement: pager,
     layout: "fitDataStretch",
     placeholder: "Nothing here yet",
     movableColumns: true,
@@ -57,6 +71,8 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
     },
     ...options,
   });
+  // Tabulator makes the scroll area focusable, which a grid may not own either; the rows scroll anyway.
+  grid.on("tableBuilt", () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex"));
   return grid;
 }
 

@@ -28,12 +28,15 @@ def portal_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     missing = chromium_missing()
     assert missing is None, missing
     folder = tmp_path_factory.mktemp("portal")
-    subprocess.run([sys.executable, "-m", "devtools.portal_build", str(folder)], cwd=REPO_ROOT, check=True)
+    build = [sys.executable, "-m", "devtools.portal_build", str(folder)]
+    subprocess.run(build, cwd=REPO_ROOT, check=True)  # noqa: S603 - our own interpreter and module
     return folder
 
 
 @pytest.fixture(scope="module")
-def portal(portal_build: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> Iterator[Portal]:
+def portal(
+    portal_build: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any
+) -> Iterator[Portal]:
     monkeypatch_module.setenv("PORTAL_DIR", str(portal_build))
     with running_devserver(admin_key=ADMIN_KEY, outbox=tmp_path_factory.mktemp("dev-outbox")) as server:
         yield Portal(server)

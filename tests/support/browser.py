@@ -91,7 +91,9 @@ class Portal:
     def invite(self, email: str, role: str) -> str:
         """A person of the demo partner with `role`, invited with a temporary password."""
         if email not in self.passwords:
-            self.api("POST", "/v1/users", {"email": email, "role": role, "temporary_password": PEOPLE_PASSWORD})
+            self.api(
+                "POST", "/v1/users", {"email": email, "role": role, "temporary_password": PEOPLE_PASSWORD}
+            )
             self.passwords[email] = PEOPLE_PASSWORD
         return email
 
@@ -121,13 +123,13 @@ def sign_in(page: Any, portal: Portal, email: str) -> None:
     page.get_by_label("Password", exact=True).fill(portal.password_of(email))
     page.get_by_role("button", name="Sign in").click()
     new_password = page.get_by_label("New password")
-    navigation = page.get_by_role("navigation", name="Main")
-    new_password.or_(navigation).first.wait_for()
+    signed_in = page.get_by_role("button", name="Sign out")  # the menu itself folds at 390 pixels
+    new_password.or_(signed_in).first.wait_for()
     if new_password.is_visible():
         new_password.fill(NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         portal.passwords[email] = NEW_PASSWORD
-    navigation.wait_for()
+    signed_in.wait_for()
 
 
 def axe_check(page: Any, context: str = "") -> list[dict[str, Any]]:
@@ -141,7 +143,8 @@ def axe_check(page: Any, context: str = "") -> list[dict[str, Any]]:
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     violations: list[dict[str, Any]] = result["violations"]
     severe = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}: "
+        f"{v['nodes'][0].get('failureSummary', '')}"
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]

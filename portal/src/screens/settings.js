@@ -1,4 +1,4 @@
-// Settings (filled in by its screen's work).
+// Settings: not built yet (issue 14 is open); the page says so and points to the API reference.
 import { el } from "../ui.js";
 
 export default {
@@ -6,6 +6,10 @@ export default {
   title: "Settings",
   required: "read_only",
   render(main) {
-    main.append(el("h1", {}, "Settings"));
+    main.append(
+      el("h1", {}, this.title),
+      el("p", {}, "This screen is not in the portal yet. Everything it will offer is in the API: ",
+        el("a", { href: "/docs" }, "the API reference"), "."),
+    );
   },
 };
