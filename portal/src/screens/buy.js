@@ -1,15 +1,4 @@
-// Buy licenses: not built yet (issue 14 is open); the page says so and points to the API reference.
-import { el } from "../ui.js";
+// Buy licenses: not built yet (see pending.js).
+import { pendingScreen } from "./pending.js";
 
-export default {
-  path: "buy",
-  title: "Buy licenses",
-  required: "purchaser",
-  render(main) {
-    main.append(
-      el("h1", {}, this.title),
-      el("p", {}, "This screen is not in the portal yet. Everything it will offer is in the API: ",
-        el("a", { href: "/docs" }, "the API reference"), "."),
-    );
-  },
-};
+export default pendingScreen("buy", "Buy licenses", "purchaser");

@@ -1,15 +1,4 @@
-// Discounts: not built yet (issue 14 is open); the page says so and points to the API reference.
-import { el } from "../ui.js";
+// Discounts: not built yet (see pending.js).
+import { pendingScreen } from "./pending.js";
 
-export default {
-  path: "discounts",
-  title: "Discounts",
-  required: "read_only",
-  render(main) {
-    main.append(
-      el("h1", {}, this.title),
-      el("p", {}, "This screen is not in the portal yet. Everything it will offer is in the API: ",
-        el("a", { href: "/docs" }, "the API reference"), "."),
-    );
-  },
-};
+export default pendingScreen("discounts", "Discounts", "read_only");
