@@ -29,6 +29,9 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
   scroller.append(element);
   const grid = new Tabulator(element, {
     paginationElement: pager,
+    // Tabulator's loading overlay is an alert inside the grid, which a grid may not own (ARIA); a page
+    // of 25 rows arrives in one call, fast enough to show without one.
+    dataLoader: false,
     layout: "fitDataStretch",
     placeholder: "Nothing here yet",
     movableColumns: true,
@@ -72,7 +75,9 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
     ...options,
   });
   // Tabulator makes the scroll area focusable, which a grid may not own either; the rows scroll anyway.
-  grid.on("tableBuilt", () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex"));
+  const unfocusHolder = () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex");
+  unfocusHolder();
+  grid.on("tableBuilt", unfocusHolder);
   return grid;
 }
 

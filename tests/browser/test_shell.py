@@ -35,6 +35,7 @@ def test_the_owner_signs_in_sees_every_screen_and_signs_out(page: Any, portal: P
     assert nav_links(page) == SCREENS
     assert "Owner" in page.locator("#who").inner_text()
     assert "Demo Reseller" in page.locator("#who").inner_text()
+    page.wait_for_load_state("networkidle")  # the first screen's grids have loaded
     axe_check(page, "after signing in")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in to the partner portal").wait_for()
