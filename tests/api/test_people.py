@@ -11,7 +11,8 @@ import pytest
 
 from devtools.user_pool import UserPool
 from licensing.people import repository as people_repo
-from tests.support.clients import Partner
+from tests.support.clients import Api, Partner
+from tests.support.distributors import create_distributor
 from tests.support.table import snapshot
 
 PASSWORD = "Sup3r-Secret-Pw!"
@@ -255,8 +256,20 @@ def test_only_owners_reach_the_people_routes(partner: Partner, user_pool: UserPo
 def test_me_for_an_owner_key(partner: Partner) -> None:
     me = partner.api.get("/v1/me").json()
     assert me["role"] == "owner"
-    assert me["partner"] == {"id": partner.id, "name": "Acme Reseller"}
+    assert me["partner"] == {
+        "id": partner.id, "name": "Acme Reseller", "currency": "EUR",
+        "billing": "prepaid", "distributor_id": None,
+    }  # fmt: skip
     assert (me["caller"]["type"], me["caller"]["key_id"]) == ("api_key", partner.key_id)
+
+
+def test_me_tells_the_portal_how_the_partner_buys(admin: Api, monthly_partner: Partner) -> None:
+    """The portal offers the monthly plan and direct purchase only to the partners that have them."""
+    assert monthly_partner.api.get("/v1/me").json()["partner"]["billing"] == "monthly"
+    distributor_id = create_distributor(admin)["id"]
+    moved = admin.patch(f"/v1/admin/partners/{monthly_partner.id}", {"distributor_id": distributor_id})
+    assert moved.status == 200, moved.body
+    assert monthly_partner.api.get("/v1/me").json()["partner"]["distributor_id"] == distributor_id
 
 
 def test_an_idempotency_key_replays_the_invitation(partner: Partner, user_pool: UserPool) -> None:

@@ -91,6 +91,9 @@ class Caller(Model):
 class PartnerRef(Model):
     id: str
     name: str
+    currency: str | None = None
+    billing: Literal["prepaid", "monthly"] | None = None  # monthly: the partner may also buy the monthly plan
+    distributor_id: str | None = None  # set: the partner buys through this distributor, never directly
 
 
 class MeOut(Model):
@@ -115,7 +118,17 @@ def me_out(partner: PartnerItem, role: str, person: UserItem | None, key: ApiKey
             key_id=key.key_id if key else None,
             name=key.name if key else None,
         )
-    return MeOut(caller=caller, partner=PartnerRef(id=partner.id, name=partner.name), role=role)  # type: ignore[arg-type]
+    return MeOut(
+        caller=caller,
+        partner=PartnerRef(
+            id=partner.id,
+            name=partner.name,
+            currency=partner.currency,
+            billing=partner.billing,  # type: ignore[arg-type]
+            distributor_id=partner.distributor_id,
+        ),
+        role=role,
+    )  # type: ignore[arg-type]
 
 
 class ApiKeyOut(Model):
