@@ -18,15 +18,7 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
   const pager = document.createElement("div");
   pager.className = "pager";
   element.after(pager);
-  // On a narrow screen the page scrolls the grid sideways in a focusable region of its own, so that the
-  // keyboard reaches every column; the grid itself is as wide as its columns and never scrolls.
-  const scroller = document.createElement("div");
-  scroller.className = "grid-scroll";
-  scroller.tabIndex = 0;
-  scroller.setAttribute("role", "region");
-  scroller.setAttribute("aria-label", `${element.getAttribute("aria-label") || "Grid"}, scrollable`);
-  element.before(scroller);
-  scroller.append(element);
+  accessible(element);
   const grid = new Tabulator(element, {
     paginationElement: pager,
     // Tabulator's loading overlay is an alert inside the grid, which a grid may not own (ARIA); a page
@@ -74,7 +66,30 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
     },
     ...options,
   });
-  // Tabulator makes the scroll area focusable, which a grid may not own either; the rows scroll anyway.
+  return unfocused(grid, element);
+}
+
+/** A grid of rows the screen already has (the catalog's products, say): no paging, no API calls. */
+export function localGrid(element, options) {
+  accessible(element);
+  const grid = new Tabulator(element, { layout: "fitDataStretch", dataLoader: false, renderVertical: "basic", ...options });
+  return unfocused(grid, element);
+}
+
+function accessible(element) {
+  // On a narrow screen the page scrolls the grid sideways in a focusable region of its own, so that the
+  // keyboard reaches every column; the grid itself is as wide as its columns and never scrolls.
+  const scroller = document.createElement("div");
+  scroller.className = "grid-scroll";
+  scroller.tabIndex = 0;
+  scroller.setAttribute("role", "region");
+  scroller.setAttribute("aria-label", `${element.getAttribute("aria-label") || "Grid"}, scrollable`);
+  element.before(scroller);
+  scroller.append(element);
+}
+
+// Tabulator makes the scroll area focusable, which a grid may not own either; the rows scroll anyway.
+function unfocused(grid, element) {
   const unfocusHolder = () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex");
   unfocusHolder();
   grid.on("tableBuilt", unfocusHolder);

@@ -49,6 +49,11 @@ export function titleCase(value) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A quote's or order's discounts: "Partner 10%, Volume 4%". */
+export function discountsText(discounts) {
+  return (discounts || []).map((discount) => `${titleCase(discount.kind)} ${discount.percent}%`).join(", ");
+}
+
 /** An API problem (or any error) in plain words, with its code. */
 export function problemView(error) {
   const code = error.code || "UNEXPECTED";

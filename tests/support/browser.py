@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import banner
-from tests.support.devserver import Running, call
+from tests.support.devserver import ADMIN_KEY, Running, call
 from tests.support.paths import REPO_ROOT
 
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -88,6 +88,19 @@ class Portal:
         assert 200 <= reply.status < 300, f"{method} {path}: {reply.status} {reply.body}"
         return reply.json() if reply.body else None
 
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the API as the vendor's operator (the dev server's admin key); fails on anything but a 2xx."""
+        reply = call(self.base_url, method, path, body, key=ADMIN_KEY)
+        assert 200 <= reply.status < 300, f"{method} {path}: {reply.status} {reply.body}"
+        return reply.json() if reply.body else None
+
+    def owner_of(self, partner_id: str, email: str) -> str:
+        """The first owner of another partner, created by the operator with a temporary password."""
+        body = {"email": email, "role": "owner", "temporary_password": PEOPLE_PASSWORD}
+        self.admin("POST", f"/v1/admin/partners/{partner_id}/users", body)
+        self.passwords[email] = PEOPLE_PASSWORD
+        return email
+
     def invite(self, email: str, role: str) -> str:
         """A person of the demo partner with `role`, invited with a temporary password."""
         if email not in self.passwords:
@@ -116,9 +129,10 @@ def _expected_console_error(text: str) -> bool:
     return bool(re.search(r"Failed to load resource: the server responded with a status of 4\d\d", text))
 
 
-def sign_in(page: Any, portal: Portal, email: str) -> None:
-    """Sign in through the form; the first time, choose a password as Cognito asks."""
-    page.goto(portal.url)
+def sign_in(page: Any, portal: Portal, email: str, url: str | None = None) -> None:
+    """Sign in through the form (at `url`, the portal's start page by default); the first time, choose
+    a password as Cognito asks."""
+    page.goto(url or portal.url)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(portal.password_of(email))
     page.get_by_role("button", name="Sign in").click()
