@@ -32,8 +32,10 @@ def test_this_months_usage_and_its_csv(page: Any, portal: Portal, tmp_path: Path
     licenses = page.get_by_role("table", name="Licenses")
     licenses.get_by_role("row").filter(has_text=key).wait_for()
     assert "MSP-BILL-1" in licenses.inner_text()
+    assert f"Estimated total: {money(usage['estimated_total']['amount'])}" in page.locator(".quote").inner_text()
     charges = page.get_by_role("table", name="Charges per product line")
-    assert money(usage["estimated_total"]["amount"]) in charges.inner_text()
+    for line in usage["subtotals"]:
+        assert money(line["amount"]["amount"]) in charges.inner_text()
     assert str(sum(line["device_days"] for line in usage["subtotals"])) in charges.inner_text()
     assert page.get_by_text("Your partner is not billed monthly").count() == 0
     page.get_by_role("heading", name="Statements by month").wait_for()
@@ -84,3 +86,29 @@ def test_a_partner_billed_up_front_is_told_so(page: Any, portal: Portal) -> None
     assert page.get_by_role("heading", name="Statements by month").count() == 0
     axe_check(page, "on Monthly billing, a partner billed up front")
     shoot(page, "monthly-billing-prepaid")
+
+
+def test_statements_by_month(page: Any, portal: Portal) -> None:
+    body = {"plan": "monthly", "product": "business", "devices": 2, "licenses": 1, "customer_ref": "MSP-BILL-2"}
+    portal.api("POST", "/v1/orders", body, Idempotency_Key=f"browser-{uuid.uuid4()}")
+    month = datetime.now(UTC).strftime("%Y-%m")
+    ran = call(portal.base_url, "POST", "/dev/bill", {"month": month})
+    assert ran.status == 200, ran.body
+    statements = portal.api("GET", "/v1/orders?type=monthly_statement")["items"]
+    assert statements, ran.body
+    statement = statements[0]
+
+    sign_in(page, portal, portal.owner_email)
+    page.goto(portal.url + "#/billing")
+    grid = page.get_by_label("Statements", exact=True)
+    row = grid.locator(".tabulator-row").filter(has_text=statement["id"])
+    row.wait_for()
+    assert statement["statement"]["month"] in row.inner_text()
+    assert money(statement["total"]["amount"]) in row.inner_text()
+    page.get_by_role("button", name=f"Details of statement {statement['statement']['month']}").click()
+    dialog = page.get_by_role("dialog", name=f"Statement {statement['statement']['month']}")
+    for line in statement["statement"]["subtotals"]:
+        assert money(line["amount"]["amount"]) in dialog.inner_text()
+    axe_check(page, "on a statement's details")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")

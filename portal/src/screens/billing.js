@@ -42,6 +42,7 @@ function usageView(usage) {
     ? `${usage.month} is closed: all ${usage.days_in_month} days counted.`
     : `${usage.month} so far: ${usage.days_counted} of ${usage.days_in_month} days counted.`;
   const deviceDays = usage.subtotals.reduce((sum, line) => sum + line.device_days, 0);
+  const charges = usage.subtotals.reduce((sum, line) => sum + line.amount.amount, 0);
   const totalLabel = usage.complete ? "Total" : "Estimated total";
   const parts = [
     el("p", {}, counted),
@@ -55,7 +56,7 @@ function usageView(usage) {
   parts.push(
     table("Charges per product line", ["Product", "Device-days", "Charges"],
       usage.subtotals.map((line) => [titleCase(line.product), String(line.device_days), money(line.amount)]),
-      [totalLabel, String(deviceDays), money(usage.estimated_total)]),
+      ["All products", String(deviceDays), money({ amount: charges, currency: usage.currency })]),
     table("Licenses", ["Key", "Product", "Devices (most)", "Device-days", "Charges", "Customer", "Workspace"],
       usage.lines.map((line) => [el("code", {}, line.key), titleCase(line.product), String(line.devices_max), String(line.device_days),
         money(line.amount), line.customer_ref || "", line.workspace_id || ""])),
