@@ -18,7 +18,13 @@ def money(amount: int) -> str:
 
 
 def test_this_months_usage_and_its_csv(page: Any, portal: Portal, tmp_path: Path) -> None:
-    body = {"plan": "monthly", "product": "business", "devices": 3, "licenses": 1, "customer_ref": "MSP-BILL-1"}
+    body = {
+        "plan": "monthly",
+        "product": "business",
+        "devices": 3,
+        "licenses": 1,
+        "customer_ref": "MSP-BILL-1",
+    }
     placed = portal.api("POST", "/v1/orders", body, Idempotency_Key=f"browser-{uuid.uuid4()}")
     key = placed["license_keys"][0]
     portal.api("POST", "/v1/lookup", {"license_key": key, "workspace_id": "ws-billing"})
@@ -32,7 +38,9 @@ def test_this_months_usage_and_its_csv(page: Any, portal: Portal, tmp_path: Path
     licenses = page.get_by_role("table", name="Licenses")
     licenses.get_by_role("row").filter(has_text=key).wait_for()
     assert "MSP-BILL-1" in licenses.inner_text()
-    assert f"Estimated total: {money(usage['estimated_total']['amount'])}" in page.locator(".quote").inner_text()
+    assert (
+        f"Estimated total: {money(usage['estimated_total']['amount'])}" in page.locator(".quote").inner_text()
+    )
     charges = page.get_by_role("table", name="Charges per product line")
     for line in usage["subtotals"]:
         assert money(line["amount"]["amount"]) in charges.inner_text()
@@ -69,12 +77,19 @@ def test_a_month_in_the_future_is_a_problem_in_plain_words(page: Any, portal: Po
 
 def test_a_partner_billed_up_front_is_told_so(page: Any, portal: Portal) -> None:
     admin = {"key": ADMIN_KEY}
-    body = {"name": "Prepaid Reseller", "email": "ops@prepaid.example", "currency": "EUR", "billing": "prepaid"}
+    body = {
+        "name": "Prepaid Reseller",
+        "email": "ops@prepaid.example",
+        "currency": "EUR",
+        "billing": "prepaid",
+    }
     created = call(portal.base_url, "POST", "/v1/admin/partners", body, **admin)
     assert created.status == 201, created.body
     email = f"owner-{uuid.uuid4().hex[:8]}@prepaid.example"
     person = {"email": email, "role": "owner", "temporary_password": PEOPLE_PASSWORD}
-    invited = call(portal.base_url, "POST", f"/v1/admin/partners/{created.json()['id']}/users", person, **admin)
+    invited = call(
+        portal.base_url, "POST", f"/v1/admin/partners/{created.json()['id']}/users", person, **admin
+    )
     assert invited.status == 201, invited.body
     portal.passwords[email] = PEOPLE_PASSWORD
 
@@ -89,7 +104,13 @@ def test_a_partner_billed_up_front_is_told_so(page: Any, portal: Portal) -> None
 
 
 def test_statements_by_month(page: Any, portal: Portal) -> None:
-    body = {"plan": "monthly", "product": "business", "devices": 2, "licenses": 1, "customer_ref": "MSP-BILL-2"}
+    body = {
+        "plan": "monthly",
+        "product": "business",
+        "devices": 2,
+        "licenses": 1,
+        "customer_ref": "MSP-BILL-2",
+    }
     portal.api("POST", "/v1/orders", body, Idempotency_Key=f"browser-{uuid.uuid4()}")
     month = datetime.now(UTC).strftime("%Y-%m")
     ran = call(portal.base_url, "POST", "/dev/bill", {"month": month})
