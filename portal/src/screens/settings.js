@@ -80,7 +80,8 @@ function peopleSection(main, context) {
   const invite = el("button", { type: "submit", class: "primary" }, "Invite");
   const form = el("form", { class: "row" }, field("E-mail", email), field("Role", role), invite);
   const holder = el("div", { class: "grid", "aria-label": "People" });
-  const box = section("People", el("p", {}, "Invite a person: they get an e-mail with a temporary password."), form, holder);
+  const listed = el("div", {}, holder); // the grid's own problems: a page that loads clears them, not the others
+  const box = section("People", el("p", {}, "Invite a person: they get an e-mail with a temporary password."), form, listed);
   main.append(box);
   const key = submissionKey(form);
   form.addEventListener("submit", async (event) => {
@@ -108,7 +109,7 @@ function peopleSection(main, context) {
   const grid = cursorGrid(holder, {
     api: context.api,
     path: "/v1/users",
-    onError: (error) => showProblem(box, error),
+    onError: (error) => showProblem(listed, error),
     columns: [
       { title: "E-mail", field: "email", headerSort: false },
       { title: "Role", field: "role", headerSort: false, formatter: (cell) => {
@@ -169,7 +170,8 @@ function keysSection(main, context) {
   const issue = el("button", { type: "submit", class: "primary" }, "Issue key");
   const form = el("form", { class: "row" }, field("Key name", name), field("Key role", role), issue);
   const holder = el("div", { class: "grid", "aria-label": "API keys" });
-  const box = section("API keys", el("p", {}, "Keys let your own systems call the API with a role of their own."), form, holder);
+  const listed = el("div", {}, holder);
+  const box = section("API keys", el("p", {}, "Keys let your own systems call the API with a role of their own."), form, listed);
   main.append(box);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -184,7 +186,7 @@ function keysSection(main, context) {
     api: context.api,
     path: "/v1/api-keys",
     placeholder: "No API keys yet",
-    onError: (error) => showProblem(box, error),
+    onError: (error) => showProblem(listed, error),
     columns: [
       { title: "Name", field: "name", headerSort: false },
       { title: "Key id", field: "key_id", headerSort: false },
