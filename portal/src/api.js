@@ -96,3 +96,20 @@ export const api = {
 export function idempotencyKey() {
   return `portal-${crypto.randomUUID()}`;
 }
+
+/**
+ * The Idempotency-Key of a form's submission: the same key while the same submission is retried (a lost
+ * answer, a 5xx), a new one once the form is edited or the submission has succeeded (done()).
+ */
+export function submissionKey(form) {
+  let key = null;
+  form.addEventListener("input", () => {
+    key = null;
+  });
+  return {
+    get: () => (key ||= idempotencyKey()),
+    done: () => {
+      key = null;
+    },
+  };
+}
