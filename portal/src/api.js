@@ -32,8 +32,8 @@ async function problemOf(response) {
   return { title: response.statusText || "The request failed", detail: `The server answered ${response.status}.` };
 }
 
-async function send(method, path, { query, body, idempotencyKey, accept } = {}, retried = false) {
-  const headers = { Accept: accept || "application/json" };
+async function send(method, path, { query, body, idempotencyKey, accept, headers: extra } = {}, retried = false) {
+  const headers = { ...extra, Accept: accept || "application/json" };
   const token = await session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -54,7 +54,7 @@ async function send(method, path, { query, body, idempotencyKey, accept } = {}, 
     });
   }
   if (response.status === 401 && token && !retried && (await session.refresh())) {
-    return send(method, path, { query, body, idempotencyKey, accept }, true);
+    return send(method, path, { query, body, idempotencyKey, accept, headers: extra }, true);
   }
   if (!response.ok) {
     const error = new ApiError(response.status, await problemOf(response));

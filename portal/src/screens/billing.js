@@ -9,25 +9,6 @@ export function currentMonth(now = new Date()) {
   return now.toISOString().slice(0, 7);
 }
 
-/**
- * Whether the partner is billed monthly: true, false, or null when the API does not say. /v1/me may
- * name the partner's billing; else usage is proof of it; else a purchaser's monthly quote is refused
- * with MONTHLY_BILLING_NOT_ENABLED for a partner billed up front (a quote changes nothing).
- */
-async function billedMonthly(context, usage) {
-  const billing = context.me.partner.billing;
-  if (billing) return billing === "monthly";
-  if (usage.lines.length) return true;
-  if (!context.can("purchaser")) return null;
-  try {
-    const product = (await context.api.get("/v1/catalog")).products[0];
-    await context.api.post("/v1/quotes", { plan: "monthly", product: product.id, devices: product.devices.min });
-    return true;
-  } catch (error) {
-    return error.code === "MONTHLY_BILLING_NOT_ENABLED" ? false : null;
-  }
-}
-
 function table(caption, headings, rows, footer) {
   return el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": `${caption}, scrollable` },
     el("table", { class: "data" },
@@ -152,9 +133,7 @@ export default {
     }
     picker.addEventListener("change", load);
     csv.addEventListener("click", () => downloadCsv(csv, context, month(), usageSection));
-    const usage = await load();
-    const monthly = usage ? await billedMonthly(context, usage) : null;
-    if (monthly === false) {
+    if (context.me.partner.billing !== "monthly") {
       usageSection.hidden = true;
       notMonthly.hidden = false;
       notMonthly.append(
@@ -163,9 +142,7 @@ export default {
           + "Monthly (MSP) billing is enabled by your partner manager."));
       return null;
     }
-    if (monthly === null && usage && !usage.lines.length) {
-      usageSection.append(el("p", { class: "muted" }, "Only partners billed monthly (MSPs) have usage here; a partner billed up front has none."));
-    }
+    await load();
     grid = statementsGrid(main, context);
     return () => grid.destroy();
   },

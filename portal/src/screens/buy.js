@@ -4,7 +4,7 @@
 // a purchase the API would refuse.
 import { cursorGrid, localGrid } from "../grid.js";
 import { date, discountsText, el, field, money, section, select, showProblem, titleCase } from "../ui.js";
-import { checkout, offerCheckout } from "./checkout.js";
+import { checkout, offerCheckout, orderPayment } from "./checkout.js";
 
 const QUOTE_DELAY_MS = 250;
 const MAX_LICENSES = 5000;
@@ -215,6 +215,7 @@ export default {
       return undefined;
     }
     if (rest[0] === "offer" && rest[1]) return offerCheckout(main, context, rest[1]);
+    if (rest[0] === "order" && rest[1]) return orderPayment(main, context, rest[1]);
     const catalog = await context.api.get("/v1/catalog");
     main.append(el("h1", {}, "Buy licenses"));
     let chosenPlan = "annual";

@@ -38,7 +38,15 @@ async function untilIssued(view, api, order, bar) {
   return current;
 }
 
+function renewedView(order) {
+  const { license_key: key, product, previous_product: previous } = order.renewal;
+  return section(previous ? `${key} now runs ${titleCase(product)}` : `${key} is renewed`,
+    el("p", {}, `Order ${order.id}, ${money(order.total)}. The license's new expiry date is in Manage licenses and in its history.`),
+    el("div", { class: "actions" }, el("a", { class: "button primary", href: "#/licenses" }, "Manage licenses"), el("a", { class: "button", href: "#/orders" }, "Order history")));
+}
+
 function issuedView(order) {
+  if (order.renewal) return renewedView(order);
   const keys = order.license_keys.slice(0, SHOWN_KEYS);
   return section(`Your ${order.license_keys.length} ${order.license_keys.length === 1 ? "key is" : "keys are"} ready`,
     el("p", {}, `Order ${order.id}, ${money(order.total)}. The keys are in your stock as unused coupons until a customer activates them.`),
@@ -59,7 +67,7 @@ async function finish(view, context, order, bar) {
   }
   bar.node.remove();
   view.append(issuedView(done));
-  notify(`Order ${done.id}: ${done.license_keys.length} keys issued.`, "success");
+  notify(done.renewal ? `Order ${done.id}: ${done.renewal.license_key} renewed.` : `Order ${done.id}: ${done.license_keys.length} keys issued.`, "success");
 }
 
 /** The payment step of an order that awaits payment; then the keys. */
@@ -91,6 +99,17 @@ function paymentStep(view, context, order) {
   finish(view, context, order, bar).catch((error) => showProblem(view, error));
 }
 
+/** After an order is placed: its payment step, or (billed monthly, or paid already) its keys. */
+async function afterOrder(view, context, order) {
+  if (order.payment.status === "awaiting_payment") {
+    paymentStep(view, context, order);
+    return;
+  }
+  const bar = progress("Keys being issued");
+  view.append(bar.node);
+  await finish(view, context, order, bar);
+}
+
 /** Checkout for a request (an order body); `back` is where "Back" leads. A request the API will not
  * quote (an offer used already, say) shows why, with the way back. */
 export async function checkout(main, context, request, { back = "#/buy", title = "Checkout" } = {}) {
@@ -116,14 +135,18 @@ export async function checkout(main, context, request, { back = "#/buy", title =
     place.remove();
     customer.disabled = true;
     notify(`Order ${placed.id} placed.`, "success");
-    if (placed.payment.status === "awaiting_payment") paymentStep(view, context, placed);
-    else {
-      const bar = progress("Keys being issued");
-      view.append(bar.node);
-      await finish(view, context, placed, bar);
-    }
+    await afterOrder(view, context, placed);
   }, order));
   place.focus();
+}
+
+/** An order placed elsewhere (a renewal from Manage licenses): its payment step, or its keys. */
+export async function orderPayment(main, context, orderId) {
+  const view = el("div", { class: "checkout" });
+  main.replaceChildren(el("h1", {}, "Payment"), view);
+  const order = await context.api.get(`/v1/orders/${encodeURIComponent(orderId)}`);
+  view.append(section("Your order", el("p", {}, `${titleCase(order.type)} order ${order.id}: ${money(order.total)}.`)));
+  await afterOrder(view, context, order);
 }
 
 /** An offer's purchase link (#/buy/offer/<id>) opens its checkout. */

@@ -1,8 +1,12 @@
 // Manage licenses: the activated licenses (filters expired and expiring soon) and the unused coupons
-// (by default those whose activation deadline is near), each a remote grid with the wildcard search
-// across key, note, customer reference, workspace and order. Each grid's first page is one API call.
+// (by default those whose activation deadline is near, and groupable by dragging a column header), each
+// a remote grid with the wildcard search across key, note, customer reference, workspace and order, the
+// note's pencil and the row's Actions menu (license_actions.js); "Assign key" below them. Each grid's
+// first page is one API call.
 import { cursorGrid } from "../grid.js";
-import { date, el, field, section, select, showProblem, titleCase } from "../ui.js";
+import { groupArea } from "../grouping.js";
+import { busy, date, el, field, notify, section, select, showProblem, titleCase } from "../ui.js";
+import { actionsFormatter, noteFormatter } from "./license_actions.js";
 
 const SOON_DAYS = 30;
 const DEADLINE_NEAR_DAYS = 60;
@@ -23,14 +27,16 @@ const productColumns = [
   { title: "Devices", field: "devices", headerSort: false, hozAlign: "right" },
   { title: "Term (months)", field: "term_months", headerSort: false, hozAlign: "right" },
 ];
-const textColumns = [
-  { title: "Customer", field: "customer_ref", headerSort: false },
-  { title: "Note", field: "note", headerSort: false },
-  { title: "Order", field: "order_id", headerSort: false },
-];
+function textColumns(context, onError) {
+  return [
+    { title: "Customer", field: "customer_ref", headerSort: false },
+    { title: "Note", field: "note", headerSort: false, formatter: noteFormatter(context, onError) },
+    { title: "Order", field: "order_id", headerSort: false },
+  ];
+}
 const dated = (title, name) => ({ title, field: name, formatter: (cell) => date(cell.getValue()) });
 
-function activatedGrid(container, context) {
+function activatedGrid(container, context, refresh) {
   const filter = select([["", "All activated"], ["expired", "Expired"], ["soon", `Expiring within ${SOON_DAYS} days`]], { "aria-label": "Show" });
   const search = searchBox("Search activated licenses", () => grid.setData());
   const query = () => ({
@@ -51,27 +57,41 @@ function activatedGrid(container, context) {
     onError: (error) => showProblem(container, error),
     columns: [
       keyColumn,
+      { title: "Actions", field: "actions", headerSort: false, formatter: actionsFormatter(context, refresh, (error) => showProblem(container, error)) },
       { title: "Status", field: "status", headerSort: false, formatter: (cell) => titleCase(cell.getValue()) },
       ...productColumns,
       { title: "Workspace", field: "workspace_id", headerSort: false },
       dated("Activated", "activated_at"),
       dated("Expires", "expires_at"),
-      ...textColumns,
+      ...textColumns(context, (error) => showProblem(container, error)),
     ],
   });
   return grid;
 }
 
-function couponsGrid(container, context) {
+const GROUPABLE = [["product", "Product"], ["devices", "Devices"], ["term_months", "Term (months)"]];
+
+function couponsGrid(container, context, refresh) {
   const filter = select([["near", `Deadline within ${DEADLINE_NEAR_DAYS} days`], ["all", "All unused coupons"]], { "aria-label": "Show coupons" });
   const search = searchBox("Search coupons", () => grid.setData());
+  const counts = new Map();
+  const grouping = groupArea({
+    label: "Unused coupons",
+    fields: GROUPABLE,
+    onChange: (name) => {
+      grid.setGroupBy(name || false);
+      grid.setData();
+    },
+  });
   const query = () => ({
     view: "coupons",
     q: search.input.value.trim(),
     expiring_within_days: filter.value === "near" ? DEADLINE_NEAR_DAYS : undefined,
+    group_by: grouping.field || undefined,
   });
   const holder = el("div", { class: "grid", "aria-label": "Unused coupons" });
-  container.append(section("Unused coupons", el("div", { class: "toolbar" }, field("Show", filter), search.node), holder));
+  const onError = (error) => showProblem(container, error);
+  container.append(section("Unused coupons", el("div", { class: "toolbar" }, field("Show", filter), search.node), grouping.node, holder));
   filter.addEventListener("change", () => grid.setData());
   const grid = cursorGrid(holder, {
     api: context.api,
@@ -79,10 +99,53 @@ function couponsGrid(container, context) {
     query,
     sortable: { activation_deadline: "activation_deadline", purchased_at: "purchased_at" },
     initialSort: [{ column: "activation_deadline", dir: "asc" }],
-    onError: (error) => showProblem(container, error),
-    columns: [keyColumn, ...productColumns, dated("Activate by", "activation_deadline"), dated("Bought", "purchased_at"), ...textColumns],
+    onError,
+    onPage: (body) => {
+      counts.clear();
+      for (const group of body.groups || []) counts.set(String(group.value), group.count);
+    },
+    groupHeader: (value, shown) => {
+      const name = grouping.field;
+      const label = name === "product" ? titleCase(value) : String(value);
+      const all = counts.get(String(value)) ?? shown;
+      return `${grouping.title(name)}: ${label}, ${all} ${all === 1 ? "coupon" : "coupons"} in all (${shown} on this page)`;
+    },
+    columns: [
+      keyColumn,
+      { title: "Actions", field: "actions", headerSort: false, formatter: actionsFormatter(context, refresh, onError) },
+      ...productColumns,
+      dated("Activate by", "activation_deadline"),
+      dated("Bought", "purchased_at"),
+      ...textColumns(context, onError),
+    ],
   });
+  grouping.attach(grid);
   return grid;
+}
+
+/** "Assign key": bind one of the partner's coupons to a customer's workspace, or take a key into stock. */
+function assignSection(container, context, refresh) {
+  const key = el("input", { type: "text", autocomplete: "off", spellcheck: false, required: true });
+  const workspace = el("input", { type: "text", autocomplete: "off", spellcheck: false, required: true });
+  const assign = el("button", { type: "button", class: "primary" }, "Assign key");
+  const claimKey = el("input", { type: "text", autocomplete: "off", spellcheck: false, required: true });
+  const claim = el("button", { type: "button", class: "secondary" }, "Take into stock");
+  const assignForm = el("div", {}, el("div", { class: "row" }, field("Coupon key", key), field("Customer workspace", workspace, "The workspace id the client software shows."), assign));
+  const claimForm = el("div", {}, el("div", { class: "row" }, field("Key bought elsewhere", claimKey, "A key of yours that is not in your stock yet."), claim));
+  assign.addEventListener("click", () => busy(assign, async () => {
+    const license = await context.api.post(`/v1/licenses/${encodeURIComponent(key.value.trim())}/assign`, { workspace_id: workspace.value.trim() });
+    notify(`${license.key} is assigned to ${license.workspace_id}: ${titleCase(license.status)}, until ${date(license.expires_at)}.`, "success");
+    key.value = "";
+    workspace.value = "";
+    refresh();
+  }, assignForm));
+  claim.addEventListener("click", () => busy(claim, async () => {
+    const license = await context.api.post("/v1/licenses/claim", { key: claimKey.value.trim() });
+    notify(`${license.key} is in your stock.`, "success");
+    claimKey.value = "";
+    refresh();
+  }, claimForm));
+  container.append(section("Assign key", assignForm, claimForm));
 }
 
 export default {
@@ -91,7 +154,10 @@ export default {
   required: "read_only",
   render(main, context) {
     main.append(el("h1", {}, "Manage licenses"));
-    const grids = [activatedGrid(main, context), couponsGrid(main, context)];
+    const grids = [];
+    const refresh = () => grids.forEach((grid) => grid.setData());
+    grids.push(activatedGrid(main, context, refresh), couponsGrid(main, context, refresh));
+    if (context.can("purchaser")) assignSection(main, context, refresh);
     return () => grids.forEach((grid) => grid.destroy());
   },
 };
