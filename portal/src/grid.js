@@ -88,11 +88,23 @@ function accessible(element) {
   scroller.append(element);
 }
 
-// Tabulator makes the scroll area focusable, which a grid may not own either; the rows scroll anyway.
+// ARIA a grid may own: Tabulator makes the scroll area focusable (the rows scroll anyway), and gives a
+// group's header row the role of a row group inside the body's row group; it is a row, whose one cell
+// is its title.
 function unfocused(grid, element) {
   const unfocusHolder = () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex");
+  const groupRows = () => {
+    for (const header of element.querySelectorAll(".tabulator-group[role=rowgroup]")) {
+      header.setAttribute("role", "row");
+      const cell = document.createElement("span");
+      cell.setAttribute("role", "gridcell");
+      cell.append(...[...header.childNodes].filter((node) => !node.classList?.contains("tabulator-group-toggle")));
+      header.append(cell);
+    }
+  };
   unfocusHolder();
   grid.on("tableBuilt", unfocusHolder);
+  grid.on("renderComplete", groupRows);
   return grid;
 }
 

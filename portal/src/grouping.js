@@ -54,6 +54,9 @@ export function groupArea({ label, fields, onChange }) {
           if (!header) continue;
           header.setAttribute("draggable", "true");
           header.addEventListener("dragstart", (event) => {
+            // Tabulator's own column move waits for a mouseup that a native drag never sends; end it here
+            // so that the header is not left half-moved.
+            header.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
             event.dataTransfer.setData(DRAG_TYPE, field);
             event.dataTransfer.setData("text/plain", titles.get(field));
             event.dataTransfer.effectAllowed = "copy";

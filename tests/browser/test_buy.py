@@ -116,7 +116,9 @@ def test_an_offers_purchase_link_opens_its_checkout(page: Any, portal: Portal) -
     offers = page.get_by_label("Open offers", exact=True)
     page.wait_for_load_state("networkidle")
     assert offer["id"] not in offers.inner_text()  # used: no longer open
-    sign_in(page, portal, portal.owner_email, url=portal.base_url + offer["purchase_url"])  # tokens: memory only
+    sign_in(
+        page, portal, portal.owner_email, url=portal.base_url + offer["purchase_url"]
+    )  # tokens: memory only
     page.get_by_role("link", name="Back to the products and your offers").wait_for()
     assert "Code:" in page.locator(".problem").inner_text()
 

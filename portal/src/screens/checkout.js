@@ -143,7 +143,7 @@ export async function checkout(main, context, request, { back = "#/buy", title =
 /** An order placed elsewhere (a renewal from Manage licenses): its payment step, or its keys. */
 export async function orderPayment(main, context, orderId) {
   const view = el("div", { class: "checkout" });
-  main.replaceChildren(el("h1", {}, "Payment"), view);
+  main.replaceChildren(el("h1", {}, "Pay for your order"), view);
   const order = await context.api.get(`/v1/orders/${encodeURIComponent(orderId)}`);
   view.append(section("Your order", el("p", {}, `${titleCase(order.type)} order ${order.id}: ${money(order.total)}.`)));
   await afterOrder(view, context, order);

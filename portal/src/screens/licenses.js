@@ -10,6 +10,9 @@ import { actionsFormatter, noteFormatter } from "./license_actions.js";
 
 const SOON_DAYS = 30;
 const DEADLINE_NEAR_DAYS = 60;
+// Every license a customer activated: the API's `activated` view, plus the monthly licenses suspended or
+// cancelled since, which stay in the grid (and in their menu) rather than disappear from it.
+const ACTIVATED = "active,expired,suspended,cancelled";
 
 function searchBox(label, onSearch) {
   const input = el("input", { type: "search", placeholder: "key, note, customer, workspace, order; * and ?" });
@@ -40,9 +43,8 @@ function activatedGrid(container, context, refresh) {
   const filter = select([["", "All activated"], ["expired", "Expired"], ["soon", `Expiring within ${SOON_DAYS} days`]], { "aria-label": "Show" });
   const search = searchBox("Search activated licenses", () => grid.setData());
   const query = () => ({
-    view: "activated",
     q: search.input.value.trim(),
-    status: filter.value === "expired" ? "expired" : undefined,
+    status: { expired: "expired", soon: "active" }[filter.value] || ACTIVATED,
     expiring_within_days: filter.value === "soon" ? SOON_DAYS : undefined,
   });
   const holder = el("div", { class: "grid", "aria-label": "Activated licenses" });
