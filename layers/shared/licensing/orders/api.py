@@ -3,11 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
+from pydantic import Field
+
 from licensing.billing.api import StatementOut, statement_out
 from licensing.catalog.api import DiscountOut, QuoteRequest, discounts_out
 from licensing.core.clock import iso
 from licensing.core.money import Money
 from licensing.http.models import Model, Text
+from licensing.orders.payment_page import checkout_url
 from licensing.orders.plans import ANNUAL, MONTHLY
 from licensing.orders.status import OrderStatus
 from licensing.orders.usage import licenses_unused, licenses_used
@@ -33,6 +36,12 @@ class PaymentOut(Model):
     reference: str
     payment_id: str | None = None
     paid_at: str | None = None
+    checkout_url: str | None = Field(
+        default=None,
+        description="The payment provider's page to pay this order on, while it awaits payment and the "
+        "deployment names one (PAYMENT_CHECKOUT_URL); otherwise null.",
+        examples=["https://pay.example.com/checkout?reference=ord_01J9&amount=15750&currency=EUR"],
+    )
 
 
 class RenewalOut(Model):
@@ -81,6 +90,7 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
     currency = order.currency
     billed_monthly = plan_of(order) == MONTHLY and order.type != "monthly_statement"  # a statement is paid
     payment_status = "billed_monthly" if billed_monthly else _PAYMENT_STATUS[OrderStatus(order.status)]
+    total = Money(int(order.total_amount), currency)
     return OrderOut(
         id=order.id,
         type=order.type,  # type: ignore[arg-type]
@@ -92,15 +102,16 @@ def order_out(order: OrderItem, usage: OrderUsageItem, now: datetime) -> OrderOu
         licenses=int(order.licenses),
         customer_ref=order.customer_ref,
         price_per_license=Money(int(order.price_per_license), currency),
-        total=Money(int(order.total_amount), currency),
+        total=total,
         discounts=discounts_out(order.discounts),
         created_at=iso(order.created_at),
         payment=PaymentOut(
             status=payment_status,  # type: ignore[arg-type]
-            amount=Money(int(order.total_amount), currency),
+            amount=total,
             reference=order.id,
             payment_id=order.payment_id,
             paid_at=iso(order.paid_at) if order.paid_at else None,
+            checkout_url=checkout_url(order.id, total) if payment_status == "awaiting_payment" else None,
         ),
         license_keys=list(order.license_keys),
         licenses_used=licenses_used(order, usage),
