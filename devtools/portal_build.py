@@ -46,6 +46,9 @@ class Size:
     gzip: int
 
 
+DEPLOYED_RUNTIME = {"simulated_payments": False}
+
+
 def build(output: Path = OUTPUT) -> dict[str, object]:
     """Copy the portal into `output` and answer its size report (also written to size.json)."""
     missing = [name for name, _ in VENDOR if not (NODE_MODULES / name).is_file()]
@@ -66,6 +69,8 @@ def build(output: Path = OUTPUT) -> dict[str, object]:
         "files": [size.__dict__ for size in first_load],
     }
     (output / "size.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    # What the deployed portal runs with: real payments (the dev server answers its own runtime.json).
+    (output / "runtime.json").write_text(json.dumps(DEPLOYED_RUNTIME) + "\n", encoding="utf-8")
     return report
 
 

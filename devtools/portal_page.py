@@ -10,8 +10,8 @@ is `connect-src`: the portal signs in against moto's Cognito, whose URL is on an
 An offer's purchase link, `/portal/offers/<id>`, is index.html: the portal opens that offer's checkout.
 A request path becomes a file only when it names a file inside the build folder with a known type;
 anything else under /portal/ is a 404 problem. `runtime.json` is answered here, not from the build: it
-tells the portal that payments are simulated (`POST /dev/pay/{order_id}`), which a deployed portal,
-without that file, never offers.
+tells the portal that payments are simulated (`POST /dev/pay/{order_id}`); the build's own file, which
+a deployed portal serves, says they are not.
 """
 
 from __future__ import annotations

@@ -102,8 +102,22 @@ function unfocused(grid, element) {
       header.append(cell);
     }
   };
+  // A sortable header sorts on a click only: Enter or Space on it does the same, for the keyboard.
+  const sortableHeaders = () => {
+    for (const header of element.querySelectorAll(".tabulator-col.tabulator-sortable:not([tabindex])")) {
+      header.tabIndex = 0;
+      header.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        header.click();
+      });
+    }
+  };
   unfocusHolder();
-  grid.on("tableBuilt", unfocusHolder);
+  grid.on("tableBuilt", () => {
+    unfocusHolder();
+    sortableHeaders();
+  });
   grid.on("renderComplete", groupRows);
   return grid;
 }

@@ -82,3 +82,11 @@ def test_an_unbuilt_portal_says_how_to_build_it(tmp_path: Path) -> None:
     answer = PortalPage(build_dir=tmp_path / "missing").respond("GET", "/portal/")
     assert answer.status == 503
     assert "make portal" in json.loads(answer.body)["detail"]
+
+
+def test_payments_are_simulated_on_the_dev_server_only(built: Path) -> None:
+    """The build's runtime.json (what S3 serves in AWS) says payments are real; the dev server's own
+    answer, which wins over the file, says they are simulated through /dev/pay."""
+    assert json.loads((built / "runtime.json").read_text()) == {"simulated_payments": False}
+    served = PortalPage(COGNITO, build_dir=built).respond("GET", "/portal/runtime.json")
+    assert (served.status, json.loads(served.body)) == (200, {"simulated_payments": True})

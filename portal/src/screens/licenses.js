@@ -54,8 +54,9 @@ function activatedGrid(container, context, refresh) {
     api: context.api,
     path: "/v1/licenses",
     query,
+    // No initial sort: newest first is the API's own order, one Query even for 50,000 licenses; sorting
+    // by a date column reads the partner's whole list (README, performance).
     sortable: { expires_at: "expires_at", activated_at: "activated_at" },
-    initialSort: [{ column: "expires_at", dir: "asc" }],
     onError: (error) => showProblem(container, error),
     columns: [
       keyColumn,
@@ -99,6 +100,8 @@ function couponsGrid(container, context, refresh) {
     api: context.api,
     path: "/v1/licenses",
     query,
+    // Nearest deadline first: one API call, in which the API reads the partner's list to sort it (README,
+    // performance). By purchase, the list's own order, lapsed coupons would fill the first pages.
     sortable: { activation_deadline: "activation_deadline", purchased_at: "purchased_at" },
     initialSort: [{ column: "activation_deadline", dir: "asc" }],
     onError,

@@ -5,7 +5,8 @@ import { cursorGrid } from "../grid.js";
 import { dateTime, el, field, money, openDialog, section, select, showProblem, titleCase } from "../ui.js";
 
 const TYPES = [["", "All types"], ["new", "New"], ["bulk", "Bulk"], ["renewal", "Renewal"], ["monthly_statement", "Monthly statement"]];
-const STATUSES = [["", "Any status"], ["pending_payment", "Awaiting payment"], ["fulfilled", "Fulfilled"], ["payment_failed", "Payment failed"], ["refunded", "Refunded"]];
+const STATUSES = [["", "Any status"], ["pending_payment", "Awaiting payment"], ["fulfilling", "Keys being issued"], ["fulfilled", "Fulfilled"],
+  ["payment_failed", "Payment failed"], ["payment_mismatch", "Payment mismatch"], ["refunded", "Refunded"]];
 
 /** Whether an order's keys are in use: {kind, label}; the kind names the colour (styles.css). */
 export function usage(order) {
