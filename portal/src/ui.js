@@ -194,6 +194,29 @@ export function section(title, ...children) {
   return el("section", { "aria-labelledby": heading.id }, heading, ...children);
 }
 
+/**
+ * A CSV export with progress: `read(onProgress)` answers the file's Blob (api.text), saved as `filename`;
+ * `button` is disabled meanwhile and problems go to `where`.
+ */
+export async function saveCsv({ button, read, filename, label, where }) {
+  const bar = progress(label);
+  button.after(bar.node);
+  button.disabled = true;
+  try {
+    const blob = await read((received, total) =>
+      bar.update(total ? received / total : null, `${Math.round(received / 1024)} KB${total ? ` of ${Math.round(total / 1024)} KB` : ""}`));
+    bar.update(1, "Done");
+    download(blob, filename);
+    showProblem(where, null);
+    notify(`Saved ${filename}`, "success");
+  } catch (error) {
+    showProblem(where, error);
+  } finally {
+    button.disabled = false;
+    bar.node.remove();
+  }
+}
+
 /** Save a Blob as a file download. */
 export function download(blob, filename) {
   const link = el("a", { href: URL.createObjectURL(blob), download: filename });

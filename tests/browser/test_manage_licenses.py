@@ -4,11 +4,13 @@ wildcard search, the coupons' deadline filter, at 1280 and 390 pixels, without a
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.browser import NARROW, Portal, axe_check, shoot, sign_in
+from tests.support.devserver import call
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,24 @@ def test_at_390_pixels_the_grids_scroll_inside_the_page(
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
     axe_check(page, "on Manage licenses at 390 pixels")
     shoot(page, "manage-licenses")
+
+
+def test_export_csv_saves_every_license_the_grid_matches(
+    page: Any, portal: Portal, keys: dict[str, Any], tmp_path: Path
+) -> None:
+    sign_in(page, portal, portal.owner_email)
+    page.get_by_role("link", name="Manage licenses").click()
+    page.get_by_role("heading", name="Unused coupons").wait_for()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Show coupons").select_option("all")
+    page.wait_for_load_state("networkidle")
+    coupons = page.get_by_role("region", name="Unused coupons")
+    with page.expect_download() as started:
+        coupons.get_by_role("button", name="Export CSV").click()
+    assert started.value.suggested_filename == "unused-coupons.csv"
+    saved = tmp_path / "coupons.csv"
+    started.value.save_as(saved)
+    expected = call(portal.base_url, "GET", "/v1/licenses/export?view=coupons", key=portal.partner_key)
+    assert expected.status == 200
+    assert saved.read_bytes() == expected.body.encode("utf-8")
+    assert all(key in expected.body for key in keys["coupons"])

@@ -2,7 +2,7 @@
 // the monthly statements, and the month's usage as CSV with progress. A partner billed up front is told
 // so in plain words instead.
 import { cursorGrid } from "../grid.js";
-import { dateTime, download, el, field, money, openDialog, progress, section, showProblem, titleCase } from "../ui.js";
+import { dateTime, el, field, money, openDialog, saveCsv, section, showProblem, titleCase } from "../ui.js";
 
 /** The current UTC month as YYYY-MM (the API counts months in UTC). */
 export function currentMonth(now = new Date()) {
@@ -81,25 +81,6 @@ function statementsGrid(container, context) {
   });
 }
 
-async function downloadCsv(button, context, month, where) {
-  const bar = progress(`Downloading the usage of ${month}`);
-  button.after(bar.node);
-  button.disabled = true;
-  try {
-    const blob = await context.api.text("/v1/billing/usage.csv", { month }, (received, total) =>
-      bar.update(total ? received / total : null, `${Math.round(received / 1024)} KB${total ? ` of ${Math.round(total / 1024)} KB` : ""}`));
-    bar.update(1, "Done");
-    download(blob, `usage-${month}.csv`);
-    showProblem(where, null);
-    context.notify(`Saved usage-${month}.csv`, "success");
-  } catch (error) {
-    showProblem(where, error);
-  } finally {
-    button.disabled = false;
-    bar.node.remove();
-  }
-}
-
 export default {
   path: "billing",
   title: "Monthly billing",
@@ -132,7 +113,13 @@ export default {
       }
     }
     picker.addEventListener("change", load);
-    csv.addEventListener("click", () => downloadCsv(csv, context, month(), usageSection));
+    csv.addEventListener("click", () => saveCsv({
+      button: csv,
+      read: (onProgress) => context.api.text("/v1/billing/usage.csv", { month: month() }, onProgress),
+      filename: `usage-${month()}.csv`,
+      label: `Downloading the usage of ${month()}`,
+      where: usageSection,
+    }));
     if (context.me.partner.billing !== "monthly") {
       usageSection.hidden = true;
       notMonthly.hidden = false;

@@ -5,7 +5,7 @@
 // first page is one API call.
 import { cursorGrid } from "../grid.js";
 import { groupArea } from "../grouping.js";
-import { busy, date, el, field, notify, section, select, showProblem, titleCase } from "../ui.js";
+import { busy, date, el, field, notify, saveCsv, section, select, showProblem, titleCase } from "../ui.js";
 import { actionsFormatter, noteFormatter } from "./license_actions.js";
 
 const SOON_DAYS = 30;
@@ -37,6 +37,19 @@ function textColumns(context, onError) {
     { title: "Order", field: "order_id", headerSort: false },
   ];
 }
+/** "Export CSV": every license the grid's filters match (not only the page shown), with progress. */
+function exportButton(context, query, filename, where) {
+  const button = el("button", { type: "button", class: "secondary" }, "Export CSV");
+  button.addEventListener("click", () => saveCsv({
+    button,
+    read: (onProgress) => context.api.text("/v1/licenses/export", { ...query(), group_by: undefined }, onProgress),
+    filename,
+    label: `Exporting ${filename}`,
+    where,
+  }));
+  return button;
+}
+
 const dated = (title, name) => ({ title, field: name, formatter: (cell) => date(cell.getValue()) });
 
 function activatedGrid(container, context, refresh) {
@@ -48,7 +61,8 @@ function activatedGrid(container, context, refresh) {
     expiring_within_days: filter.value === "soon" ? SOON_DAYS : undefined,
   });
   const holder = el("div", { class: "grid", "aria-label": "Activated licenses" });
-  container.append(section("Activated licenses", el("div", { class: "toolbar" }, field("Show", filter), search.node), holder));
+  container.append(section("Activated licenses", el("div", { class: "toolbar" }, field("Show", filter), search.node,
+    exportButton(context, query, "activated-licenses.csv", container)), holder));
   filter.addEventListener("change", () => grid.setData());
   const grid = cursorGrid(holder, {
     api: context.api,
@@ -94,7 +108,8 @@ function couponsGrid(container, context, refresh) {
   });
   const holder = el("div", { class: "grid", "aria-label": "Unused coupons" });
   const onError = (error) => showProblem(container, error);
-  container.append(section("Unused coupons", el("div", { class: "toolbar" }, field("Show", filter), search.node), grouping.node, holder));
+  container.append(section("Unused coupons", el("div", { class: "toolbar" }, field("Show", filter), search.node,
+    exportButton(context, query, "unused-coupons.csv", container)), grouping.node, holder));
   filter.addEventListener("change", () => grid.setData());
   const grid = cursorGrid(holder, {
     api: context.api,
