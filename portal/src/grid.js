@@ -92,7 +92,9 @@ function accessible(element) {
 // group's header row the role of a row group inside the body's row group; it is a row, whose one cell
 // is its title.
 function unfocused(grid, element) {
-  const unfocusHolder = () => element.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex");
+  // The holder exists (in Tabulator's row manager) before the table is attached to the page, a tick
+  // after the constructor: drop its tabindex now, so that no moment shows it.
+  const unfocusHolder = () => (grid.rowManager?.element || element.querySelector(".tabulator-tableholder"))?.removeAttribute("tabindex");
   const groupRows = () => {
     for (const header of element.querySelectorAll(".tabulator-group[role=rowgroup]")) {
       header.setAttribute("role", "row");

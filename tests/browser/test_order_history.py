@@ -72,6 +72,8 @@ def test_filter_search_and_an_orders_keys(page: Any, portal: Portal, orders: dic
     page.get_by_label("Search orders").fill("HIST-UNUSED")
     page.get_by_label("Type").select_option("")
     unused = orders["unused"]
+    row_of(page, orders["unpaid"]["id"]).wait_for(state="detached")  # the search's own reload is done
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name=f"Keys of order {unused['id']}").click()
     dialog = page.get_by_role("dialog", name=f"Order {unused['id']}")
     for key in unused["license_keys"]:
