@@ -209,3 +209,36 @@ def test_a_read_only_person_is_offered_no_change(page: Any, portal: Portal, stoc
     menu = page.get_by_role("dialog", name=f"License {key}")
     buttons = menu.get_by_role("button").all_inner_texts()
     assert buttons == ["Change history", "Close"], buttons
+
+
+def test_renew_and_migrate_to_the_upgrade_edition(page: Any, portal: Portal) -> None:
+    [key] = paid_order(portal, licenses=1, devices=8)["license_keys"]
+    activate(portal, key)
+    open_licenses(page, portal)
+    find_activated(page, key).get_by_role("button", name=f"Actions for {key}").click()
+    page.get_by_role("button", name="Renew and migrate to Enterprise…").click()
+    dialog = page.get_by_role("dialog", name=f"Renew {key} as Enterprise")
+    assert "from Business to Enterprise" in dialog.inner_text()
+    dialog.get_by_role("button", name="Order the renewal").click()
+    page.get_by_role("button", name=re.compile(r"\(simulated\)$")).click()
+    page.get_by_role("heading", name=f"{key} now runs Enterprise").wait_for()
+    assert license_of(portal, key)["product"] == "enterprise"
+
+
+def test_a_monthly_licenses_devices_change_and_it_is_cancelled(page: Any, portal: Portal) -> None:
+    body = {"plan": "monthly", "product": "business", "devices": 2, "customer_ref": "ROW-CANCEL"}
+    [key] = portal.api("POST", "/v1/orders", body, Idempotency_Key=f"browser-{uuid.uuid4()}")["license_keys"]
+    activate(portal, key)
+    open_licenses(page, portal)
+    row = find_activated(page, key)
+    row.get_by_role("button", name=f"Actions for {key}").click()
+    page.get_by_role("button", name="Devices…").click()
+    page.get_by_role("dialog", name=f"Devices of {key}").get_by_label("Devices").fill("9")
+    page.get_by_role("button", name="Save").click()
+    page.locator(".notice").filter(has_text=f"{key} now has 9 devices").wait_for()
+    assert license_of(portal, key)["devices"] == 9
+    row.get_by_role("button", name=f"Actions for {key}").click()
+    page.get_by_role("button", name="Cancel…").click()
+    page.get_by_role("button", name="Cancel the license").click()
+    page.locator(".notice").filter(has_text=f"{key}:").wait_for()
+    assert license_of(portal, key)["cancelled_at"] is not None
