@@ -6,7 +6,8 @@
 import { idempotencyKey } from "../api.js";
 import { busy, discountsText, el, field, money, notify, problemView, progress, section, showProblem, titleCase } from "../ui.js";
 
-const POLL_MS = 700;
+const POLL_MS = 700; // then slower, up to POLL_MAX_MS, while a provider's payment takes its time
+const POLL_MAX_MS = 5000;
 const SHOWN_KEYS = 20;
 
 function pause(ms) {
@@ -28,11 +29,13 @@ function summary(quote) {
 /** Follow the order until its keys are issued (or its payment fails), showing progress; answers it. */
 async function untilIssued(view, api, order, bar) {
   let current = order;
+  let wait = POLL_MS;
   while (view.isConnected) {
     const issued = current.license_keys.length;
     bar.update(current.licenses ? issued / current.licenses : null, `${issued} of ${current.licenses} keys issued`);
     if (current.status === "fulfilled" || current.status === "payment_failed" || current.status === "payment_mismatch" || current.status === "refunded") return current;
-    await pause(POLL_MS);
+    await pause(wait);
+    wait = Math.min(wait * 1.5, POLL_MAX_MS);
     current = await api.get(`/v1/orders/${encodeURIComponent(current.id)}`);
   }
   return current;
@@ -82,7 +85,8 @@ function paymentStep(view, context, order) {
       step.append(bar.node);
       bar.update(null, `Paying and issuing ${order.licenses} keys…`);
       const paid = context.api.post(`/dev/pay/${encodeURIComponent(order.id)}`);
-      const following = untilIssued(view, context.api, order, bar);  // progress while the payment runs
+      const following = untilIssued(view, context.api, order, bar); // progress while the payment runs
+      following.catch(() => {}); // awaited below; its problem is shown once, there
       await paid;
       await following;
       pay.remove();
