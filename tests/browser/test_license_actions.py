@@ -216,6 +216,11 @@ def test_renew_and_migrate_to_the_upgrade_edition(page: Any, portal: Portal) -> 
     activate(portal, key)
     open_licenses(page, portal)
     find_activated(page, key).get_by_role("button", name=f"Actions for {key}").click()
+    menu = page.get_by_role("dialog", name=f"License {key}")
+    menu.get_by_role("button", name="Renew…").wait_for()
+    assert (
+        menu.get_by_role("button", name=re.compile("^Renew with coupon")).count() == 0
+    )  # none for 8 devices
     page.get_by_role("button", name="Renew and migrate to Enterprise…").click()
     dialog = page.get_by_role("dialog", name=f"Renew {key} as Enterprise")
     assert "from Business to Enterprise" in dialog.inner_text()
