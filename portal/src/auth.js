@@ -121,11 +121,13 @@ class Session {
     });
   }
 
-  /** The ID token for the API, refreshed first when it expires within a minute; null when signed out. */
+  /** The ID token for the API, refreshed first when it expires within a minute; null when signed out.
+   * "Now" is Cognito's: the session knows how far this machine's clock is from the tokens' issue time. */
   async token() {
     if (!this.current) return null;
     const expiresAt = this.current.getIdToken().getExpiration() * 1000;
-    if (expiresAt - Date.now() < REFRESH_BEFORE_MS) await this.refresh();
+    const cognitoNow = Date.now() - this.current.getClockDrift() * 1000;
+    if (expiresAt - cognitoNow < REFRESH_BEFORE_MS) await this.refresh();
     return this.current ? this.current.getIdToken().getJwtToken() : null;
   }
 

@@ -43,6 +43,38 @@ def test_the_owner_signs_in_sees_every_screen_and_signs_out(page: Any, portal: P
     assert page.get_by_role("navigation", name="Main").is_hidden()
 
 
+def test_the_token_is_refreshed_a_minute_before_it_expires_and_then_used(page: Any, portal: Portal) -> None:
+    """Playwright's clock moves the page an hour minus 30 seconds on: the next API call first trades the
+    refresh token for new tokens (once), and then goes out with the new ID token."""
+    page.clock.install()
+    sign_in(page, portal, portal.owner_email)
+    refreshes: list[str] = []
+    bearers: list[str] = []
+
+    def on_request(request: Any) -> None:
+        if "REFRESH_TOKEN" in (request.post_data or ""):
+            refreshes.append(request.url)
+        if "/v1/orders" in request.url:
+            bearers.append(request.headers.get("authorization", ""))
+
+    page.on("request", on_request)
+
+    def open_orders() -> None:
+        page.get_by_role("link", name="Manage licenses").click()
+        page.get_by_role("link", name="Order history").click()
+        page.get_by_role("heading", name="Orders").wait_for()
+        page.wait_for_load_state("networkidle")
+
+    open_orders()
+    page.clock.fast_forward("59:30")
+    open_orders()
+    assert len(refreshes) == 1, refreshes
+    open_orders()
+    assert len(refreshes) == 1, "the new tokens are fresh by Cognito's clock: no second refresh"
+    assert len(bearers) == 3, bearers
+    assert bearers[0] != bearers[1] == bearers[2], "the calls after the refresh carry the new ID token"
+
+
 def test_a_read_only_person_is_offered_no_buy_screen(page: Any, portal: Portal) -> None:
     email = portal.invite("reader@demo-partner.example", "read_only")
     sign_in(page, portal, email)
