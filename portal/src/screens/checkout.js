@@ -27,10 +27,10 @@ function summary(quote) {
 }
 
 /** Follow the order until its keys are issued (or its payment fails), showing progress; answers it. */
-async function untilIssued(view, api, order, bar) {
+async function untilIssued(view, api, order, bar, stop = { now: false }) {
   let current = order;
   let wait = POLL_MS;
-  while (view.isConnected) {
+  while (view.isConnected && !stop.now) {
     const issued = current.license_keys.length;
     bar.update(current.licenses ? issued / current.licenses : null, `${issued} of ${current.licenses} keys issued`);
     if (current.status === "fulfilled" || current.status === "payment_failed" || current.status === "payment_mismatch" || current.status === "refunded") return current;
@@ -84,13 +84,18 @@ function paymentStep(view, context, order) {
     pay.addEventListener("click", () => busy(pay, async () => {
       step.append(bar.node);
       bar.update(null, `Paying and issuing ${order.licenses} keys…`);
-      const paid = context.api.post(`/dev/pay/${encodeURIComponent(order.id)}`);
-      const following = untilIssued(view, context.api, order, bar); // progress while the payment runs
+      const stop = { now: false };
+      const following = untilIssued(view, context.api, order, bar, stop); // progress while the payment runs
       following.catch(() => {}); // awaited below; its problem is shown once, there
-      await paid;
-      await following;
+      try {
+        await context.api.post(`/dev/pay/${encodeURIComponent(order.id)}`);
+      } catch (error) {
+        stop.now = true; // no payment, nothing to follow: the problem is shown and Pay stays
+        throw error;
+      }
+      const done = await following;
       pay.remove();
-      await finish(view, context, order, bar);
+      await finish(view, context, done, bar);
     }, step));
     pay.focus();
     return;
