@@ -127,8 +127,8 @@ def me_out(partner: PartnerItem, role: str, person: UserItem | None, key: ApiKey
             billing=partner.billing,  # type: ignore[arg-type]
             distributor_id=partner.distributor_id,
         ),
-        role=role,
-    )  # type: ignore[arg-type]
+        role=cast(PartnerRole, role),
+    )
 
 
 class ApiKeyOut(Model):
