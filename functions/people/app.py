@@ -123,8 +123,8 @@ def remove_user(user_id: str) -> Response[None]:
 def get_me() -> MeOut:
     caller = principal(app)
     partner = partners.get(caller.require_partner())
-    found = people.me(caller.user_id, caller.api_key_id)
-    return me_out(partner, caller.partner_role or "", found.person, found.key)
+    found = people.me(caller.user_id, caller.api_key_id, partner.distributor_id)
+    return me_out(partner, caller.partner_role or "", found.person, found.key, found.distributor)
 
 
 @app.get(

@@ -258,7 +258,7 @@ def test_me_for_an_owner_key(partner: Partner) -> None:
     assert me["role"] == "owner"
     assert me["partner"] == {
         "id": partner.id, "name": "Acme Reseller", "currency": "EUR",
-        "billing": "prepaid", "distributor_id": None,
+        "billing": "prepaid", "distributor_id": None, "distributor": None,
     }  # fmt: skip
     assert (me["caller"]["type"], me["caller"]["key_id"]) == ("api_key", partner.key_id)
 
@@ -269,7 +269,12 @@ def test_me_tells_the_portal_how_the_partner_buys(admin: Api, monthly_partner: P
     distributor_id = create_distributor(admin)["id"]
     moved = admin.patch(f"/v1/admin/partners/{monthly_partner.id}", {"distributor_id": distributor_id})
     assert moved.status == 200, moved.body
-    assert monthly_partner.api.get("/v1/me").json()["partner"]["distributor_id"] == distributor_id
+    partner = monthly_partner.api.get("/v1/me").json()["partner"]
+    assert partner["distributor_id"] == distributor_id
+    assert partner["distributor"] == {
+        "id": distributor_id, "name": "Nordic Distribution",
+        "email": "orders@nordic.example", "support_url": None,
+    }  # fmt: skip
 
 
 def test_an_idempotency_key_replays_the_invitation(partner: Partner, user_pool: UserPool) -> None:

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from devtools.gateway import LambdaContext, LocalGateway, api_event
-from tests.support.clients import Partner
+from tests.support.clients import Api, Partner
+from tests.support.distributors import create_distributor
 from tests.support.invoke import invoke
 
 PASSWORD = "Sup3r-Secret-Pw!"
@@ -38,6 +39,16 @@ def test_people_routes(gateway: LocalGateway, partner: Partner, person: dict, dd
     assert spent("PATCH", path, {"role": "read_only"}) == (200, ["GetItem", "TransactWriteItems"])
     assert spent("DELETE", path) == (204, ["GetItem", "TransactWriteItems", "DeleteItem"])
     assert spent("GET", "/v1/me") == (200, ["GetItem", "GetItem"])  # the partner, the caller's key
+
+
+def test_me_for_a_distributors_partner_reads_the_distributor_once(
+    gateway: LocalGateway, admin: Api, partner: Partner, ddb_calls
+) -> None:
+    distributor_id = create_distributor(admin)["id"]
+    assert admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": distributor_id}).status == 200
+    ddb_calls.reset()
+    status, _ = invoke(gateway, partner, "GET", "/v1/me")
+    assert (status, ddb_calls.calls) == (200, ["GetItem", "GetItem", "GetItem"])  # + the distributor
 
 
 def test_api_key_routes(gateway: LocalGateway, partner: Partner, ddb_calls) -> None:

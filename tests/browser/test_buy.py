@@ -139,9 +139,10 @@ def test_open_offers_are_listed_with_their_own_buy_buttons(page: Any, portal: Po
 
 
 def test_a_partner_with_a_distributor_sees_why_it_cannot_buy(page: Any, portal: Portal) -> None:
-    distributor = portal.admin(
-        "POST", "/v1/admin/distributors", {"name": "Nordic Distribution", "email": "orders@nordic.example"}
-    )
+    distributor = portal.admin("POST", "/v1/admin/distributors", {
+        "name": "Nordic Distribution", "email": "orders@nordic.example",
+        "support_url": "https://nordic.example/partners",
+    })  # fmt: skip
     partner = portal.admin("POST", "/v1/admin/partners", {
         "name": "Fjord IT", "email": "ops@fjord.example", "currency": "EUR",
         "distributor_id": distributor["id"],
@@ -150,7 +151,10 @@ def test_a_partner_with_a_distributor_sees_why_it_cannot_buy(page: Any, portal: 
     sign_in(page, portal, email)
     page.get_by_role("link", name="Buy licenses").click()
     page.get_by_role("heading", name="Your account buys through a distributor").wait_for()
-    assert distributor["id"] in page.locator("main").inner_text()
+    assert "supplied by Nordic Distribution" in page.locator("main").inner_text()
+    mail = page.get_by_role("link", name="orders@nordic.example")
+    assert mail.get_attribute("href") == "mailto:orders@nordic.example"
+    assert page.get_by_role("link", name="https://nordic.example/partners").is_visible()
     assert page.get_by_role("button", name=re.compile("^Buy")).count() == 0
     axe_check(page, "on Buy licenses for a distributor's partner")
     shoot(page, "buy-through-distributor")

@@ -198,9 +198,13 @@ function offersSection(container, context) {
 }
 
 function throughDistributor(main, context) {
+  const { distributor_id: id, distributor } = context.me.partner;
+  const reach = distributor ? [distributor.email && el("a", { href: `mailto:${distributor.email}` }, distributor.email),
+    distributor.support_url && el("a", { href: distributor.support_url, rel: "noopener" }, distributor.support_url)].filter(Boolean) : [];
   main.append(el("div", { class: "card", role: "note" },
     el("h2", {}, "Your account buys through a distributor"),
-    el("p", {}, `${context.me.partner.name} is supplied by the distributor ${context.me.partner.distributor_id}, which places your orders, renewals and offers for you. The portal cannot place them directly.`),
+    el("p", {}, `${context.me.partner.name} is supplied by ${distributor ? distributor.name : `the distributor ${id}`}, which places your orders, renewals and offers for you. The portal cannot place them directly.`),
+    reach.length ? el("p", {}, "Order from them: ", reach.flatMap((link, index) => (index ? [", ", link] : [link])), ".") : null,
     el("p", {}, "The orders your distributor places appear in ", el("a", { href: "#/orders" }, "Order history"), ", and their keys in ", el("a", { href: "#/licenses" }, "Manage licenses"), ".")));
 }
 

@@ -65,14 +65,19 @@ def ensure_exists(distributor_id: str | None) -> None:
         )
 
 
+def contact(distributor_id: str) -> Contact | None:
+    """Who a partner's distributor is and how to reach it (one GetItem); None for an assignment made
+    before distributors were entities."""
+    found = repository.get_distributor(distributor_id)
+    return None if found is None else Contact(found.id, found.name, found.email, found.support_url)
+
+
 def ensure_direct_purchase(distributor_id: str | None) -> None:
     """Refuse a direct purchase (403) for a partner that buys through `distributor_id`, naming the
     distributor and how to reach it (one GetItem, only for such a partner)."""
     if not distributor_id:
         return
-    found = repository.get_distributor(distributor_id)
-    contact = None if found is None else Contact(found.id, found.name, found.email, found.support_url)
-    raise refusal(distributor_id, contact)
+    raise refusal(distributor_id, contact(distributor_id))
 
 
 def assigned_partner(distributor_id: str, partner_id: str) -> PartnerItem:

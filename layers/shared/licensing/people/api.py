@@ -12,6 +12,7 @@ from licensing.access import api_keys
 from licensing.access.roles import PartnerRole
 from licensing.core.clock import iso
 from licensing.http.models import Model, Request, unchanged
+from licensing.partners.distributor_rules import Contact
 from licensing.people.rules import normal_email
 from licensing.store.table import ApiKeyItem, PartnerItem, UserItem
 
@@ -88,12 +89,20 @@ class Caller(Model):
     name: str | None = Field(None, description="An API key's name.")
 
 
+class DistributorContactOut(Model):
+    id: str
+    name: str
+    email: str
+    support_url: str | None
+
+
 class PartnerRef(Model):
     id: str
     name: str
     currency: str | None = None
     billing: Literal["prepaid", "monthly"] | None = None  # monthly: the partner may also buy the monthly plan
     distributor_id: str | None = None  # set: the partner buys through this distributor, never directly
+    distributor: DistributorContactOut | None = None  # who that distributor is and how to reach it
 
 
 class MeOut(Model):
@@ -102,7 +111,13 @@ class MeOut(Model):
     role: PartnerRole
 
 
-def me_out(partner: PartnerItem, role: str, person: UserItem | None, key: ApiKeyItem | None) -> MeOut:
+def me_out(
+    partner: PartnerItem,
+    role: str,
+    person: UserItem | None,
+    key: ApiKeyItem | None,
+    distributor: Contact | None = None,
+) -> MeOut:
     if person is not None:
         caller = Caller(
             type="user",
@@ -126,6 +141,7 @@ def me_out(partner: PartnerItem, role: str, person: UserItem | None, key: ApiKey
             currency=partner.currency,
             billing=partner.billing,  # type: ignore[arg-type]
             distributor_id=partner.distributor_id,
+            distributor=None if distributor is None else DistributorContactOut(**distributor._asdict()),
         ),
         role=cast(PartnerRole, role),
     )

@@ -12,6 +12,8 @@ from licensing.access import repository as key_repo
 from licensing.core import cursors
 from licensing.core.errors import Unauthorized, VersionConflict
 from licensing.infra import cognito
+from licensing.partners import distributors
+from licensing.partners.distributor_rules import Contact
 from licensing.people import repository, rules
 from licensing.people.errors import LastOwner, UserExists, UserNotFound
 from licensing.store.idempotency import RECORD, IdempotentRequest
@@ -130,12 +132,15 @@ def remove(partner_id: str, user_id: str, now: datetime) -> None:
 class Me(NamedTuple):
     person: UserItem | None
     key: ApiKeyItem | None
+    distributor: Contact | None = None  # the partner buys through it: who it is, how to reach it
 
 
-def me(user_id: str | None, api_key_id: str | None) -> Me:
-    """The caller's own item: the person (one GetItem) or the API key (one GetItem)."""
+def me(user_id: str | None, api_key_id: str | None, distributor_id: str | None = None) -> Me:
+    """The caller's own item: the person (one GetItem) or the API key (one GetItem); and for a partner
+    that buys through a distributor, the distributor's contact (one more GetItem, for such partners only)."""
+    distributor = distributors.contact(distributor_id) if distributor_id else None
     if user_id:
         if (person := repository.get(user_id)) is None:  # removed since the authorizer read it
             raise Unauthorized("A valid API key or sign-in is required.")
-        return Me(person, None)
-    return Me(None, key_repo.get(api_key_id or ""))
+        return Me(person, None, distributor)
+    return Me(None, key_repo.get(api_key_id or ""), distributor)
