@@ -566,6 +566,33 @@ def test_a_crash_after_the_visits_leaves_the_digest_to_the_next_run_with_its_lin
     assert sweep(run_at(30) + timedelta(hours=2)).events == []
 
 
+def test_a_digest_part_another_run_took_in_part_is_sent_again_with_the_rest(
+    shop: Shop, partner: Partner, sweep, monkeypatch, recorded_events: RecordingPublisher
+) -> None:
+    """Two overlapping runs hold different lines of one partner: the one that announces first takes its
+    lines; the other's transaction fails on those lines alone and is written again with the rest, so
+    every license is in exactly one digest and no line is left waiting."""
+    keys = shop.licenses(partner, 4)
+    first_look_then_quiet_until_the_30_day_threshold(sweep)
+    monkeypatch.setattr(notices, "announce", crash_after(0, notices.announce))
+    with pytest.raises(RuntimeError, match="died mid-run"):
+        sweep(run_at(30))
+    monkeypatch.undo()
+    lines = sorted(sweeps.waiting_lines(), key=lambda line: line.SK)
+    assert len(lines) == 4
+    before = len(recorded_events.events)
+
+    first = notices.announce(lines[:2], run_at(30))  # the run that got there first, with two lines
+    second = notices.announce(lines, run_at(30))  # the other run: all four in memory
+
+    assert (first["PartnerRenewalDigest"], second["PartnerRenewalDigest"]) == (1, 1)
+    assert sweeps.waiting_lines() == []
+    sent = of_type(recorded_events.events[before:], "PartnerRenewalDigest")
+    listed = [key for event in sent for key in event.detail["license_keys"]]
+    assert sorted(listed) == sorted(keys)  # each license once
+    assert [len(event.detail["license_keys"]) for event in sent] == [2, 2]
+
+
 def test_a_license_that_kept_changing_during_its_visit_is_visited_by_a_later_run(
     shop: Shop, partner: Partner, sweep, monkeypatch
 ) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from licensing.contracts.base import EventDetail
@@ -113,8 +114,9 @@ def _email_in(customer_ref: str | None) -> str | None:
 
 def announce(lines: Iterable[SweepNoticeItem], now: datetime) -> Counter[str]:
     """Turn digest lines into digests: each written to the outbox with the deletion of its lines, in one
-    transaction (a line another run announced meanwhile fails its condition: that part is left to it).
-    Returns the digests announced, by detail-type."""
+    transaction. A line another run announced meanwhile fails its condition: that run's digest has it,
+    and this part is written again without it (overlapping runs hold different lines, so the rest would
+    otherwise wait for the next run). Returns the digests announced, by detail-type."""
     reminders: dict[str, list[SweepNoticeItem]] = defaultdict(list)
     warnings: dict[tuple[str, int], list[SweepNoticeItem]] = defaultdict(list)
     for notice in {notice.SK: notice for notice in lines}.values():
@@ -122,17 +124,24 @@ def announce(lines: Iterable[SweepNoticeItem], now: datetime) -> Counter[str]:
             reminders[notice.partner_id].append(notice)
         elif notice.kind == WARNING:
             warnings[(notice.partner_id, int(notice.days))].append(notice)
-    digests: list[tuple[EventDetail, list[SweepNoticeItem]]] = []
+    digests: list[tuple[Callable[[list[SweepNoticeItem]], EventDetail], list[SweepNoticeItem]]] = []
     for partner_id, group in sorted(reminders.items()):
-        digests += [(_digest(partner_id, part, now), part) for part in _parts(group, "expires_at")]
+        digests += [(partial(_digest, partner_id, now=now), part) for part in _parts(group, "expires_at")]
     for (partner_id, days), group in sorted(warnings.items()):
-        digests += [(_warning(partner_id, days, part), part) for part in _parts(group, "activation_deadline")]
+        digests += [
+            (partial(_warning, partner_id, days), part) for part in _parts(group, "activation_deadline")
+        ]
     announced: Counter[str] = Counter()
-    for digest, part in digests:
-        tx = Transaction().emit(digest)
-        repository.add_line_deletions(tx, part)
-        if not tx.commit(*(notice.SK for notice in part)):
-            announced[type(digest).__name__] += 1
+    for build, part in digests:
+        while part:
+            digest = build(part)
+            tx = Transaction().emit(digest)
+            repository.add_line_deletions(tx, part)
+            taken = tx.commit(*(notice.SK for notice in part))  # by another run's digest
+            if not taken:
+                announced[type(digest).__name__] += 1
+                break
+            part = [notice for notice in part if notice.SK not in taken]
     return announced
 
 
