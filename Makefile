@@ -30,7 +30,9 @@ FUZZ_MAX_EXAMPLES ?= 100
 # Operations for `make soak` (tests/api/test_soak.py runs a short one in make test).
 COUNT ?= 5000
 # The suite on every core, one test file per worker (a file's tests share its fixtures, in order).
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# Files in collection order, not by test count (xdist's default), so that the slowest files, which
+# tests/conftest.py puts first, start at once instead of finishing alone at the end.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-west-1

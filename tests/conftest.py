@@ -61,15 +61,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", ENGINES, indirect=True)
 
 
+# Files of a minute or so (`pytest --durations`), after the contract fuzzing runs.
+SLOW_FILES = ("tests/api/test_soak.py", "tests/contracts/test_iam_policies.py", "tests/browser/test_buy.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test on DynamoDB Local starts a server: it joins the server tier (run once, on 3.13). The contract
-    fuzzing runs (minutes each) go first, so pytest-xdist starts them at once beside the rest instead of
-    leaving them for the end, alone."""
+    fuzzing runs (minutes each), then the other slow files, go first, so pytest-xdist (files in this
+    order: the Makefile's --no-loadscope-reorder) starts them at once beside the rest instead of leaving
+    them for the end, alone."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("engine") == "local":
             item.add_marker(pytest.mark.server)
-    items.sort(key=lambda item: item.get_closest_marker("fuzz") is None)
+
+    def cost_rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("fuzz") is not None:
+            return 0
+        return 1 if item.nodeid.split("::")[0] in SLOW_FILES else 2
+
+    items.sort(key=cost_rank)
 
 
 @pytest.fixture
