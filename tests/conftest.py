@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import botocore.client
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
 from devtools import motoserver
@@ -38,6 +39,11 @@ from tests.support.engines import ENGINES, on_engine
 from tests.support.events import DeliveredEvents
 from tests.support.fuzz_report import ENGINE_PROPERTY, pytest_terminal_summary  # noqa: F401 - prints the fuzzing figures
 from tests.support.people import FakeJwks
+
+# How fast Hypothesis draws inputs depends on what runs beside the test (the xdist worker next to it may
+# be fuzzing the API): no property of the code under test, so the too-slow health check is off.
+settings.register_profile("licensing", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("licensing")
 
 
 @pytest.fixture(scope="session", autouse=True)
