@@ -79,7 +79,7 @@ def bought_before(admin: Api, webhook: WebhookSender, distributor: Distributor) 
     order = partner.order(licenses=3).json()
     assert webhook.pay(order).json()["outcome"] == "fulfilled"
     keys = partner.api.get(f"/v1/orders/{order['id']}").json()["license_keys"]
-    assert partner.api.post(f"/v1/licenses/{keys[0]}/assign", {"workspace_id": "ws-1"}).status == 200
+    assert partner.api.post(f"/v1/licenses/{keys[0]}/assign", {"workspace_id": "ws-lu"}).status == 200
     assert admin.patch(f"/v1/admin/partners/{partner.id}", {"distributor_id": distributor.id}).status == 200
     return partner, keys
 
@@ -102,13 +102,16 @@ def test_every_purchase_path_is_refused_but_managing_keeps_working(
     assert partner.api.post("/v1/quotes", ORDER).status == 200
     assert partner.api.get("/v1/orders").json()["items"][0]["placed_by"] is None
     assert len(partner.api.get("/v1/licenses").json()["items"]) == 3
-    assert partner.api.get("/v1/licenses", query={"q": "ws-*"}).json()["items"][0]["key"] == active
+    # L and U are in no key or order id (Crockford base32): only the workspace matches
+    assert [
+        item["key"] for item in partner.api.get("/v1/licenses", query={"q": "ws-l*"}).json()["items"]
+    ] == [active]
     assert partner.api.get(f"/v1/licenses/{spare}").status == 200
     assert partner.api.patch(f"/v1/licenses/{spare}", {"note": "reserved"}).status == 200
     assert partner.api.get(f"/v1/licenses/{spare}/history").status == 200
     options = partner.api.get(f"/v1/licenses/{active}/renewal-options").json()
     assert options["direct_purchase"] is False
-    lookup = partner.api.with_key(None).post("/v1/lookup", {"license_key": active, "workspace_id": "ws-1"})
+    lookup = partner.api.with_key(None).post("/v1/lookup", {"license_key": active, "workspace_id": "ws-lu"})
     assert lookup.json()["code"] == "VALID"
     renewed = partner.api.post(f"/v1/licenses/{active}/renew-with-coupon")
     assert renewed.status == 200, renewed.body
