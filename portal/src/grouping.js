@@ -48,21 +48,42 @@ export function groupArea({ label, fields, onChange }) {
     title: (field) => titles.get(field),
     /** Make the grid's groupable headers draggable into the area (once the grid is built). */
     attach(grid) {
+      const groupable = (node) => {
+        const header = node instanceof Element ? node.closest(".tabulator-col[tabulator-field]") : null;
+        const field = header?.getAttribute("tabulator-field");
+        return field && titles.has(field) ? field : null;
+      };
+      // Tabulator's own column move starts when the button has been held for a quarter of a second: it
+      // takes the header out of the row and moves a copy of it with the pointer, by mouse events, so no
+      // native drag follows. Released over the area, that move groups by the column too.
+      const movingField = () => groupable(grid.element.querySelector(".tabulator-col.tabulator-moving"));
+      area.addEventListener("mouseup", () => {
+        const field = movingField();
+        if (field) set(field);
+      });
+      // A native drag (the pointer moved before Tabulator's move began) may start on the header or, once
+      // that move has begun, on its moving copy: listen on the grid, for both.
+      grid.element.addEventListener("dragstart", (event) => {
+        const field = groupable(event.target);
+        if (!field) return;
+        setTimeout(() => endColumnMove(event.target, grid.element), 0); // after the drag has its source
+        event.dataTransfer.setData(DRAG_TYPE, field);
+        event.dataTransfer.setData("text/plain", titles.get(field));
+        event.dataTransfer.effectAllowed = "copy";
+      });
       grid.on("tableBuilt", () => {
         for (const [field] of fields) {
-          const header = grid.element.querySelector(`.tabulator-col[tabulator-field="${field}"]`);
-          if (!header) continue;
-          header.setAttribute("draggable", "true");
-          header.addEventListener("dragstart", (event) => {
-            // Tabulator's own column move waits for a mouseup that a native drag never sends; end it here
-            // so that the header is not left half-moved.
-            header.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-            event.dataTransfer.setData(DRAG_TYPE, field);
-            event.dataTransfer.setData("text/plain", titles.get(field));
-            event.dataTransfer.effectAllowed = "copy";
-          });
+          grid.element.querySelector(`.tabulator-col[tabulator-field="${field}"]`)?.setAttribute("draggable", "true");
         }
       });
     },
   };
+}
+
+// A native drag sends no mouseup, for which Tabulator's column move waits: send one to the header (its
+// timer that would start the move) and, when the move has begun, to the page (which ends it in place).
+function endColumnMove(source, gridElement) {
+  const mouseup = () => new MouseEvent("mouseup", { bubbles: true });
+  source.dispatchEvent(mouseup());
+  if (gridElement.querySelector(".tabulator-col.tabulator-moving")) document.body.dispatchEvent(mouseup());
 }
