@@ -80,10 +80,13 @@ async function route() {
   markCurrent(screen.path);
   header.querySelector(".menu-toggle").setAttribute("aria-expanded", "false");
   nav.classList.remove("open");
+  main.setAttribute("aria-busy", "true"); // while the screen reads what it shows first
   try {
     cleanup = (await screen.render(main, context, { path, rest, params })) || null;
   } catch (error) {
     main.replaceChildren(problemView(error));
+  } finally {
+    main.removeAttribute("aria-busy");
   }
   main.focus({ preventScroll: true });
 }

@@ -5,6 +5,7 @@
 import { TabulatorFull as Tabulator } from "./vendor/tabulator_esm.min.js";
 
 export const PAGE_SIZE = 25;
+const SEARCH_DELAY_MS = 300;
 
 /**
  * A remote grid. options: path (the list route), query() (the screen's own filters), sortable (column
@@ -14,6 +15,11 @@ export const PAGE_SIZE = 25;
 export function cursorGrid(element, { path, api, query = () => ({}), sortable = {}, filters = {}, onError, onPage, ...options }) {
   let cursors = [null];
   let lastKey = "";
+  // A page load clears only the problem a page load showed, never one that an action on a row showed.
+  let showsLoadProblem = false;
+  const loading = busyState(element);
+  loading.start(); // the first page is asked for a tick after the constructor
+  let firstLoad = true;
   // The page buttons live beside the grid, not inside it: a grid may own only rows (ARIA).
   const pager = document.createElement("div");
   pager.className = "pager";
@@ -52,21 +58,64 @@ export function cursorGrid(element, { path, api, query = () => ({}), sortable = 
       }
       const page = Math.min(params.page || 1, cursors.length);
       if (cursors[page - 1]) request.cursor = cursors[page - 1];
+      if (firstLoad) firstLoad = false;
+      else loading.start();
       try {
         const body = await api.get(path, request);
         cursors[page] = body.next_cursor || null;
         cursors.length = body.next_cursor ? page + 1 : page;
-        if (onError) onError(null);
+        if (onError && showsLoadProblem) onError(null);
+        showsLoadProblem = false;
         if (onPage) onPage(body);
         return { last_page: body.next_cursor ? page + 1 : page, data: body.items };
       } catch (error) {
         if (onError) onError(error);
+        showsLoadProblem = Boolean(onError);
         return { last_page: page, data: [] };
+      } finally {
+        loading.end();
       }
     },
     ...options,
   });
   return unfocused(grid, element);
+}
+
+/**
+ * A search box over a remote grid (its holder element): typing calls reload() once the typing pauses. The
+ * grid is marked busy from the first key, so that nothing (a person's screen reader, a test) takes the rows of
+ * the previous search for the answer.
+ */
+export function searchInput(holder, reload, attributes) {
+  const input = document.createElement("input");
+  input.type = "search";
+  for (const [name, value] of Object.entries(attributes)) input.setAttribute(name, value);
+  const waiting = busyState(holder);
+  let timer = null;
+  input.addEventListener("input", () => {
+    if (timer) clearTimeout(timer);
+    else waiting.start();
+    timer = setTimeout(() => {
+      timer = null;
+      reload();
+      waiting.end();
+    }, SEARCH_DELAY_MS);
+  });
+  return input;
+}
+
+// aria-busy on the grid while its rows are being replaced. Starts and ends are counted, so that two loads
+// that overlap leave it busy until both are done; the end waits one task, for Tabulator to draw the rows
+// and the page buttons of the answer first.
+const busyCounts = new WeakMap();
+function busyState(element) {
+  const change = (by) => {
+    const count = (busyCounts.get(element) || 0) + by;
+    busyCounts.set(element, count);
+    if (count > 0) element.setAttribute("aria-busy", "true");
+    else element.removeAttribute("aria-busy");
+  };
+  return { start: () => change(1), end: () => setTimeout(() => change(-1), 0) };
 }
 
 /** A grid of rows the screen already has (the catalog's products, say): no paging, no API calls. */

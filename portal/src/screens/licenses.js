@@ -3,7 +3,7 @@
 // a remote grid with the wildcard search across key, note, customer reference, workspace and order, the
 // note's pencil and the row's Actions menu (license_actions.js); "Assign key" below them. Each grid's
 // first page is one API call.
-import { cursorGrid } from "../grid.js";
+import { cursorGrid, searchInput } from "../grid.js";
 import { groupArea } from "../grouping.js";
 import { busy, date, el, field, notify, saveCsv, section, select, showProblem, titleCase } from "../ui.js";
 import { actionsFormatter, noteFormatter } from "./license_actions.js";
@@ -14,13 +14,8 @@ const DEADLINE_NEAR_DAYS = 60;
 // cancelled since, which stay in the grid (and in their menu) rather than disappear from it.
 const ACTIVATED = "active,expired,suspended,cancelled";
 
-function searchBox(label, onSearch) {
-  const input = el("input", { type: "search", placeholder: "key, note, customer, workspace, order; * and ?" });
-  let timer = null;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(onSearch, 300);
-  });
+function searchBox(label, holder, reload) {
+  const input = searchInput(holder, reload, { placeholder: "key, note, customer, workspace, order; * and ?" });
   return { input, node: field(label, input, "Wildcards: * any text, ? one character; not case-sensitive.") };
 }
 
@@ -54,13 +49,13 @@ const dated = (title, name) => ({ title, field: name, formatter: (cell) => date(
 
 function activatedGrid(container, context, refresh) {
   const filter = select([["", "All activated"], ["expired", "Expired"], ["soon", `Expiring within ${SOON_DAYS} days`]], { "aria-label": "Show" });
-  const search = searchBox("Search activated licenses", () => grid.setData());
+  const holder = el("div", { class: "grid", "aria-label": "Activated licenses" });
+  const search = searchBox("Search activated licenses", holder, () => grid.setData());
   const query = () => ({
     q: search.input.value.trim(),
     status: { expired: "expired", soon: "active" }[filter.value] || ACTIVATED,
     expiring_within_days: filter.value === "soon" ? SOON_DAYS : undefined,
   });
-  const holder = el("div", { class: "grid", "aria-label": "Activated licenses" });
   container.append(section("Activated licenses", el("div", { class: "toolbar" }, field("Show", filter), search.node,
     exportButton(context, query, "activated-licenses.csv", container)), holder));
   filter.addEventListener("change", () => grid.setData());
@@ -90,7 +85,8 @@ const GROUPABLE = [["product", "Product"], ["devices", "Devices"], ["term_months
 
 function couponsGrid(container, context, refresh) {
   const filter = select([["near", `Deadline within ${DEADLINE_NEAR_DAYS} days`], ["all", "All unused coupons"]], { "aria-label": "Show coupons" });
-  const search = searchBox("Search coupons", () => grid.setData());
+  const holder = el("div", { class: "grid", "aria-label": "Unused coupons" });
+  const search = searchBox("Search coupons", holder, () => grid.setData());
   const counts = new Map();
   const grouping = groupArea({
     label: "Unused coupons",
@@ -106,7 +102,6 @@ function couponsGrid(container, context, refresh) {
     expiring_within_days: filter.value === "near" ? DEADLINE_NEAR_DAYS : undefined,
     group_by: grouping.field || undefined,
   });
-  const holder = el("div", { class: "grid", "aria-label": "Unused coupons" });
   const onError = (error) => showProblem(container, error);
   container.append(section("Unused coupons", el("div", { class: "toolbar" }, field("Show", filter), search.node,
     exportButton(context, query, "unused-coupons.csv", container)), grouping.node, holder));

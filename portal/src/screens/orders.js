@@ -1,7 +1,7 @@
 // Order history: every order (new, bulk, renewal, monthly statement), told apart by whether its keys are
 // in use: a coloured edge and a text label, never colour alone. Filters by type and status, the
 // wildcard search, and each order's keys in its details.
-import { cursorGrid } from "../grid.js";
+import { cursorGrid, searchInput } from "../grid.js";
 import { dateTime, el, field, money, openDialog, section, select, showProblem, titleCase } from "../ui.js";
 
 const TYPES = [["", "All types"], ["new", "New"], ["bulk", "Bulk"], ["renewal", "Renewal"], ["monthly_statement", "Monthly statement"]];
@@ -33,8 +33,8 @@ export default {
   render(main, context) {
     const type = select(TYPES);
     const status = select(STATUSES);
-    const search = el("input", { type: "search", placeholder: "order, key, customer; * and ?" });
     const holder = el("div", { class: "grid", "aria-label": "Orders" });
+    const search = searchInput(holder, () => grid.setData(), { placeholder: "order, key, customer; * and ?" });
     main.append(el("h1", {}, "Order history"),
       section("Orders", el("div", { class: "toolbar" }, field("Type", type), field("Status", status), field("Search orders", search)),
         el("p", { class: "legend" }, "Keys: ", ["in-use:All in use", "partly:Some in use", "not-activated:None activated", "pending:No keys yet"].map((pair) => {
@@ -63,11 +63,6 @@ export default {
         { title: "", field: "id", headerSort: false, formatter: (cell) =>
           el("button", { type: "button", class: "link", onclick: () => showKeys(cell.getData()), "aria-label": `Keys of order ${cell.getValue()}` }, "Keys") },
       ],
-    });
-    let timer = null;
-    search.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => grid.setData(), 300);
     });
     type.addEventListener("change", () => grid.setData());
     status.addEventListener("change", () => grid.setData());
