@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.support.browser import PEOPLE_PASSWORD, Portal, axe_check, shoot, sign_in
+from tests.support.browser import PEOPLE_PASSWORD, Portal, axe_check, settle, shoot, sign_in
 from tests.support.devserver import ADMIN_KEY, call
 
 
@@ -47,7 +47,7 @@ def test_this_months_usage_and_its_csv(page: Any, portal: Portal, tmp_path: Path
     assert str(sum(line["device_days"] for line in usage["subtotals"])) in charges.inner_text()
     assert page.get_by_text("Your partner is not billed monthly").count() == 0
     page.get_by_role("heading", name="Statements by month").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Monthly billing")
     shoot(page, "monthly-billing")
 

@@ -9,7 +9,7 @@ import re
 import uuid
 from typing import Any
 
-from tests.support.browser import NARROW, Portal, axe_check, shoot, sign_in
+from tests.support.browser import NARROW, Portal, axe_check, settle, shoot, sign_in
 
 
 def orders_with(portal: Portal, customer_ref: str) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ def test_the_owner_buys_one_license_pays_and_finds_the_key_among_the_coupons(
     list_price = quoted["list_price_per_license"]["amount"] / 100
     price.filter(has_text=f"list €{list_price:,.2f}").wait_for()
     assert "Partner 10%" in price.inner_text()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Buy licenses")
     shoot(page, "buy")
 
@@ -56,9 +56,10 @@ def test_the_owner_buys_one_license_pays_and_finds_the_key_among_the_coupons(
 
     page.get_by_role("link", name="Manage licenses").first.click()
     page.get_by_role("heading", name="Unused coupons").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.get_by_label("Show coupons").select_option("all")  # a new key's deadline is not near
     page.get_by_label("Search coupons").fill(key)
+    settle(page)
     coupons = page.get_by_label("Unused coupons", exact=True).locator(".tabulator-row")
     coupons.filter(has_text=key).wait_for()
     assert coupons.count() == 1 and reference in coupons.first.inner_text()
@@ -80,7 +81,7 @@ def test_a_bulk_order_of_a_thousand_shows_its_level_and_its_progress_and_is_plac
     quoted = portal.api("POST", "/v1/quotes", {"product": "home", "devices": 5, "years": 1, "licenses": 1000})
     total = quoted["total"]["amount"] / 100
     page.locator(".quote .total").filter(has_text=f"€{total:,.2f} in all").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Bulk licenses")
 
     page.get_by_role("button", name="Buy bulk licenses").click()
@@ -114,7 +115,7 @@ def test_an_offers_purchase_link_opens_its_checkout(page: Any, portal: Portal) -
 
     page.goto(portal.url + "#/buy")
     offers = page.get_by_label("Open offers", exact=True)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert offer["id"] not in offers.inner_text()  # used: no longer open
     sign_in(
         page, portal, portal.owner_email, url=portal.base_url + offer["purchase_url"]

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support.browser import Portal, axe_check, shoot, sign_in
+from tests.support.browser import Portal, axe_check, settle, shoot, sign_in
 from tests.support.devserver import ADMIN_KEY, call
 
 
@@ -43,7 +43,7 @@ def test_a_request_appears_with_its_state_and_then_its_offer(page: Any, portal: 
     assert page.get_by_label("Customer").input_value() == ""  # the form is ready for the next one
     [sent] = requests_of(portal, customer)
     assert sent["status"] == "pending" and sent["evidence_url"] == "https://registry.example/charities/123"
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Discounts")
     shoot(page, "discounts")
 
@@ -98,7 +98,7 @@ def test_a_read_only_person_sees_requests_but_no_form(page: Any, portal: Portal)
     sign_in(page, portal, email)
     page.goto(portal.url + "#/discounts")
     page.get_by_role("heading", name="Your discount requests").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.get_by_role("button", name="Send request").count() == 0
     assert page.get_by_role("heading", name="Request a discount").count() == 0
     axe_check(page, "on Discounts, read-only")

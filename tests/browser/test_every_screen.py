@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import NARROW, Portal, axe_check, shoot, sign_in
+from tests.support.browser import NARROW, Portal, axe_check, settle, shoot, sign_in
 
 SCREENS = ["buy", "licenses", "orders", "billing", "discounts", "settings"]
 MAX_TABS = 400
@@ -61,7 +61,7 @@ def test_every_control_is_reached_with_the_tab_key(
     sign_in(page, portal, portal.owner_email)
     page.goto(portal.url + f"#/{screen}")
     page.locator("main h1").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     controls = page.evaluate(MARK_CONTROLS)
     assert len(controls) > 5, controls
     reached = tab_through(page)
@@ -77,7 +77,7 @@ def test_at_390_pixels_every_screen_fits_and_passes_axe(
     sign_in(page, portal, portal.owner_email)
     page.goto(portal.url + f"#/{screen}")
     page.locator("main h1").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     too_wide = page.evaluate(WIDER_THAN_THE_PAGE)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW, too_wide
     axe_check(page, f"on #{screen} at 390 pixels")

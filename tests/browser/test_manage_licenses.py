@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import NARROW, Portal, axe_check, shoot, sign_in
+from tests.support.browser import NARROW, Portal, axe_check, settle, shoot, sign_in
 from tests.support.devserver import call
 
 
@@ -37,7 +37,7 @@ def test_both_grids_load_their_first_page_in_one_call_each(
     activated = grid_rows(page, "Activated licenses")
     activated.filter(has_text=keys["activated"]).wait_for()
     page.get_by_role("heading", name="Unused coupons").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert len(calls) == 2, calls
     assert any("status=active%2Cexpired%2Csuspended%2Ccancelled" in url for url in calls), calls
     assert any("view=coupons" in url for url in calls), calls
@@ -53,12 +53,13 @@ def test_the_coupons_deadline_filter_and_the_wildcard_search(
     page.get_by_role("link", name="Manage licenses").click()
     coupons = grid_rows(page, "Unused coupons")
     page.get_by_role("heading", name="Unused coupons").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.get_by_label("Show coupons").select_option("all")
     for key in keys["coupons"]:
         coupons.filter(has_text=key).wait_for()
     wanted = keys["coupons"][1]
     page.get_by_label("Search coupons").fill(f"*{wanted[-6:].lower()}")
+    settle(page)
     coupons.filter(has_text=keys["coupons"][0]).wait_for(state="detached")
     assert coupons.count() == 1
     assert wanted in coupons.first.inner_text()
@@ -84,9 +85,9 @@ def test_export_csv_saves_every_license_the_grid_matches(
     sign_in(page, portal, portal.owner_email)
     page.get_by_role("link", name="Manage licenses").click()
     page.get_by_role("heading", name="Unused coupons").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.get_by_label("Show coupons").select_option("all")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     coupons = page.get_by_role("region", name="Unused coupons")
     with page.expect_download() as started:
         coupons.get_by_role("button", name="Export CSV").click()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.support.browser import Portal, axe_check, shoot, sign_in
+from tests.support.browser import Portal, axe_check, settle, shoot, sign_in
 
 
 def order(portal: Portal, licenses: int, plan: str, customer: str) -> dict[str, Any]:
@@ -64,6 +64,7 @@ def test_filter_search_and_an_orders_keys(page: Any, portal: Portal, orders: dic
     page.goto(portal.url + "#/orders")
     row_of(page, orders["unused"]["id"]).wait_for()
     page.get_by_label("Search orders").fill("hist-un*")
+    settle(page)
     row_of(page, orders["partly"]["id"]).wait_for(state="detached")
     row_of(page, orders["unpaid"]["id"]).wait_for()
     row_of(page, orders["unused"]["id"]).wait_for()
@@ -72,9 +73,10 @@ def test_filter_search_and_an_orders_keys(page: Any, portal: Portal, orders: dic
     row_of(page, orders["unpaid"]["id"]).wait_for()
     page.get_by_label("Search orders").fill("HIST-UNUSED")
     page.get_by_label("Type").select_option("")
+    settle(page)
     unused = orders["unused"]
     row_of(page, orders["unpaid"]["id"]).wait_for(state="detached")  # the search's own reload is done
-    page.wait_for_load_state("networkidle")
+    settle(page)
     keys = page.get_by_role("button", name=f"Keys of order {unused['id']}")
     dialog = page.get_by_role("dialog", name=f"Order {unused['id']}")
     keys.click()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.support.browser import Portal, axe_check, shoot, sign_in
+from tests.support.browser import Portal, axe_check, settle, shoot, sign_in
 from tests.support.devserver import call
 
 
@@ -32,7 +32,7 @@ def test_reminder_days_are_saved_and_a_bad_value_is_refused(page: Any, portal: P
     alert.wait_for()
     assert "reminder_days" in alert.inner_text()
     assert sorted(portal.api("GET", "/v1/settings")["reminder_days"]) == [3, 10, 45]
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Settings")
     shoot(page, "settings")
 
@@ -71,7 +71,7 @@ def test_people_invite_change_role_suspend_and_remove(page: Any, portal: Portal)
     assert (user_of(portal, email) or {})["status"] == "suspended"
     page.get_by_role("button", name=f"Reactivate {email}").click()
     row.filter(has_text="Active").wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe_check(page, "on Settings' people")
 
     page.get_by_role("button", name=f"Remove {email}").click()

@@ -7,7 +7,7 @@ import http.client
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.browser import NARROW, Portal, axe_check, shoot, sign_in
+from tests.support.browser import NARROW, Portal, axe_check, settle, shoot, sign_in
 from tests.support.devserver import call
 
 SCREENS = ["Buy licenses", "Manage licenses", "Order history", "Monthly billing", "Discounts", "Settings"]
@@ -35,7 +35,7 @@ def test_the_owner_signs_in_sees_every_screen_and_signs_out(page: Any, portal: P
     assert nav_links(page) == SCREENS
     assert "Owner" in page.locator("#who").inner_text()
     assert "Demo Reseller" in page.locator("#who").inner_text()
-    page.wait_for_load_state("networkidle")  # the first screen's grids have loaded
+    settle(page)  # the first screen's grids have loaded
     axe_check(page, "after signing in")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in to the partner portal").wait_for()
@@ -63,7 +63,7 @@ def test_the_token_is_refreshed_a_minute_before_it_expires_and_then_used(page: A
         page.get_by_role("link", name="Manage licenses").click()
         page.get_by_role("link", name="Order history").click()
         page.get_by_role("heading", name="Orders").wait_for()
-        page.wait_for_load_state("networkidle")
+        settle(page)
 
     open_orders()
     page.clock.fast_forward("59:30")

@@ -146,6 +146,16 @@ def sign_in(page: Any, portal: Portal, email: str, url: str | None = None) -> No
     signed_in.wait_for()
 
 
+def settle(page: Any) -> None:
+    """Wait until the screen shows its answer: nothing on it is `aria-busy` (the portal marks a screen
+    being drawn, and a grid from a change of its filters or search until the new rows are drawn).
+
+    `wait_for_load_state("networkidle")` cannot tell: a single-page app reaches that state once, at
+    its first load, and the call answers at once ever after.
+    """
+    page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
+
+
 def axe_check(page: Any, context: str = "") -> list[dict[str, Any]]:
     """Run axe-core on the page; fail on a serious or critical violation. Answers all violations.
 
