@@ -9,7 +9,7 @@ import re
 import uuid
 from typing import Any
 
-from tests.support.browser import NARROW, Portal, axe_check, settle, shoot, sign_in
+from tests.support.browser import NARROW, Portal, axe_check, click_until, settle, shoot, sign_in
 
 
 def orders_with(portal: Portal, customer_ref: str) -> list[dict[str, Any]]:
@@ -132,8 +132,8 @@ def test_open_offers_are_listed_with_their_own_buy_buttons(page: Any, portal: Po
     page.set_viewport_size({"width": NARROW, "height": 800})
     sign_in(page, portal, portal.owner_email)
     page.goto(portal.url + "#/buy")
-    page.get_by_role("button", name=f"Buy offer {offer['id']}").click()
-    page.get_by_role("heading", name="Checkout: your offer").wait_for()
+    buy = page.get_by_role("button", name=f"Buy offer {offer['id']}")
+    click_until(buy, page.get_by_role("heading", name="Checkout: your offer"))
     assert "5" in page.locator(".summary").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
     axe_check(page, "on an offer's checkout at 390 pixels")

@@ -146,6 +146,20 @@ def sign_in(page: Any, portal: Portal, email: str, url: str | None = None) -> No
     signed_in.wait_for()
 
 
+def click_until(button: Any, outcome: Any, ms: int = 3000) -> None:
+    """Click `button` until `outcome` shows (twice at most). A grid may draw its rows again between the
+    mouse's press and release (Tabulator, on a resize), so that the click reaches neither row: a person
+    clicks again, and so does the test."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button.click()
+    try:
+        outcome.wait_for(timeout=ms)
+    except PlaywrightTimeout:
+        button.click()
+        outcome.wait_for()
+
+
 def settle(page: Any) -> None:
     """Wait until the screen shows its answer: nothing on it is `aria-busy` (the portal marks a screen
     being drawn, and a grid from a change of its filters or search until the new rows are drawn).
